@@ -1,0 +1,71 @@
+// Batched image augmentation as tensor ops on the training device (so it scales on a GPU):
+// RandomResizedCrop + horizontal flip (one affine resample), ColorJitter in random order with hue
+// through an HSV round trip, RandomGrayscale, GaussianBlur, normalisation. Parameters are drawn on
+// the CPU from a seeded generator and returned per sample, so a view can be redrawn exactly and the
+// GUI can draw the crop boxes.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "config.h"
+
+namespace moco {
+
+// Order of the jitter operations inside AugmentParams::jitter_factors / jitter_order.
+enum JitterOp : int64_t { kBrightness = 0, kContrast = 1, kSaturation = 2, kHue = 3 };
+
+struct AugmentParams {
+  torch::Tensor crop;            // float N x 4: x, y, width, height of the crop in source pixels
+  torch::Tensor flip;            // bool N
+  torch::Tensor jitter;          // bool N: colour jitter applied
+  torch::Tensor jitter_factors;  // float N x 4: brightness, contrast, saturation factors, hue shift
+  torch::Tensor jitter_order;    // int64 N x 4: the order the four operations ran in
+  torch::Tensor grayscale;       // bool N
+  torch::Tensor blur;            // bool N
+  torch::Tensor sigma;           // float N: blur sigma in output pixels (0 where no blur)
+
+  int64_t size() const { return crop.defined() ? crop.size(0) : 0; }
+  AugmentParams select(const torch::Tensor& index) const;  // rows `index` (int64, CPU)
+};
+
+class Augmenter {
+ public:
+  // `mean`/`std` per channel of the [0, 1]-scaled data, used when config.normalize.
+  Augmenter(const TransformConfig& config, int64_t channels, int64_t height, int64_t width, std::vector<double> mean,
+            std::vector<double> std);
+
+  // Draws the parameters of n views.
+  AugmentParams sample(int64_t n, at::Generator& generator) const;
+  // Applies them to uint8 N x C x H x W images (on any device): float N x C x S x S.
+  torch::Tensor apply(const torch::Tensor& images, const AugmentParams& params) const;
+  // Same as apply but stops before normalisation: values in [0, 1], for display.
+  torch::Tensor apply_unnormalized(const torch::Tensor& images, const AugmentParams& params) const;
+
+  const TransformConfig& config() const { return config_; }
+  void set_config(const TransformConfig& config) { config_ = config; }
+  int64_t output_height() const { return config_.output_size > 0 ? config_.output_size : height_; }
+  int64_t output_width() const { return config_.output_size > 0 ? config_.output_size : width_; }
+  // The evaluation transform: scale to [0, 1], resize to the output size, normalise.
+  torch::Tensor prepare(const torch::Tensor& images) const;
+  // Undoes normalisation (for showing a view).
+  torch::Tensor denormalize(const torch::Tensor& views) const;
+
+ private:
+  torch::Tensor normalize(const torch::Tensor& x) const;
+  torch::Tensor crop_and_flip(const torch::Tensor& images, const AugmentParams& p) const;
+  torch::Tensor color_jitter(torch::Tensor x, const AugmentParams& p) const;
+  torch::Tensor gaussian_blur(torch::Tensor x, const AugmentParams& p) const;
+
+  TransformConfig config_;
+  int64_t channels_, height_, width_;
+  std::vector<double> mean_, std_;
+};
+
+// Colour helpers on float images in [0, 1] (N x 3 x H x W), exposed for tests.
+torch::Tensor rgb_to_grayscale(const torch::Tensor& rgb);  // N x 1 x H x W, ITU-R 601 weights
+torch::Tensor rgb_to_hsv(const torch::Tensor& rgb);
+torch::Tensor hsv_to_rgb(const torch::Tensor& hsv);
+
+}  // namespace moco

@@ -1,0 +1,16 @@
+// Picks the training device and sets libtorch's CPU thread count (Debian's starts with one).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace moco {
+
+// "auto" = CUDA when available; "cuda" without CUDA throws naming what is missing.
+torch::Device resolve_device(const std::string& name);
+// 0 = every core. Returns the count in force.
+int configure_threads(int64_t threads);
+std::string describe_device(const torch::Device& device);
+
+}  // namespace moco

@@ -1,0 +1,89 @@
+// One MoCo training run: data order, both augmented views, the MoCo step, SGD with its schedule,
+// per-step metrics, live changes of m / tau / lr / augmentation, and checkpoints. It knows nothing
+// of who listens: callers pull StepMetrics from step() (see training_loop.h for a loop with a
+// callback and a stop flag).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+#include "augment.h"
+#include "config.h"
+#include "dataset.h"
+#include "metrics.h"
+#include "moco_model.h"
+
+namespace moco {
+
+// Thrown when the loss is NaN or infinite; the model is left as it was before that step.
+class NonFiniteLossError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Trainer {
+ public:
+  // Validates the config (std::invalid_argument listing every issue) and builds the run.
+  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset);
+
+  // One iteration; throws NonFiniteLossError without touching the model when the loss is not finite.
+  StepMetrics step();
+
+  int64_t steps_done() const { return step_; }
+  int64_t steps_per_epoch() const { return steps_per_epoch_; }
+  // The lr schedule's horizon: run.total_steps, else run.epochs x steps per epoch.
+  int64_t schedule_steps() const;
+
+  // Live changes, safe from any thread; they take effect at the next step.
+  void set_momentum(double m);
+  void set_temperature(double tau);
+  void set_learning_rate(double base_lr);
+  void set_augmentation(const TransformConfig& augment);
+
+  // The config with live changes applied (what a checkpoint records).
+  Config config() const;
+  torch::Device device() const { return model_.device; }
+  const ImageDataset& dataset() const { return *dataset_; }
+  MocoModel& model() { return model_; }
+  const Augmenter& augmenter() const { return augmenter_; }
+  // Warning text when K is too large for the dataset (an image's own old key sits in the queue).
+  std::optional<std::string> queue_warning() const;
+
+  // Redraws the augmentation parameters step `step` used for its query (view 0) or key (view 1).
+  AugmentParams augment_params_of_step(int64_t step, int view, int64_t n) const;
+  // Training-set indices of the batch of step `step` (0-based).
+  torch::Tensor batch_indices(int64_t step);
+
+  // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
+  void save_checkpoint(const std::string& path);
+  // Restores a checkpoint written by a trainer of the same config.
+  void load_checkpoint(const std::string& path);
+
+ private:
+  void apply_pending_changes();
+  const torch::Tensor& epoch_order(int64_t epoch);
+
+  mutable std::mutex pending_mutex_;
+  Config pending_;     // written by setters under pending_mutex_
+  bool has_pending_ = false;
+
+  Config config_;      // in force, touched only by the training thread
+  std::shared_ptr<const ImageDataset> dataset_;
+  Augmenter augmenter_;
+  MocoModel model_;
+  std::unique_ptr<torch::optim::SGD> optimizer_;
+  torch::Tensor train_images_;  // on the training device
+  int64_t steps_per_epoch_ = 0;
+  int64_t step_ = 0;
+  int64_t order_epoch_ = -1;
+  torch::Tensor order_;
+};
+
+// Reads the config stored in a checkpoint (to load its dataset before building the Trainer).
+Config read_checkpoint_config(const std::string& path);
+
+}  // namespace moco

@@ -1,0 +1,250 @@
+#include "training_session.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "dataset.h"
+#include "device.h"
+#include "trainer.h"
+
+namespace moco {
+
+const char* to_string(SessionState s) {
+  switch (s) {
+    case SessionState::Idle: return "idle";
+    case SessionState::Loading: return "loading";
+    case SessionState::Running: return "running";
+    case SessionState::Paused: return "paused";
+    case SessionState::Finished: return "finished";
+    case SessionState::Stopped: return "stopped";
+    case SessionState::Failed: return "failed";
+  }
+  return "?";
+}
+
+struct TrainingSession::Impl {
+  Config config;
+  std::shared_ptr<const ImageDataset> dataset;
+  std::thread worker;
+
+  mutable std::mutex mutex;
+  std::condition_variable wake;
+  SessionState state = SessionState::Idle;
+  bool pause_requested = false;
+  bool stop_requested = false;
+  int64_t single_steps = 0;  // steps granted while paused
+  std::deque<std::function<void(Trainer&)>> jobs;
+  std::vector<StepMetrics> metrics;
+  std::vector<SessionEvent> events;
+  std::unique_ptr<Trainer> trainer;  // built and used by the worker only
+  std::atomic<int64_t> steps_done{0};
+  std::atomic<int64_t> stop_at{0};
+  std::string device_name;
+
+  void emit(SessionEvent::Kind kind, std::string message = {}) {
+    std::lock_guard<std::mutex> lock(mutex);
+    events.push_back({kind, std::move(message)});
+  }
+  void set_state(SessionState s) {
+    std::lock_guard<std::mutex> lock(mutex);
+    state = s;
+  }
+
+  void run_jobs() {
+    std::deque<std::function<void(Trainer&)>> pending;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      pending.swap(jobs);
+    }
+    for (auto& job : pending) {
+      try {
+        job(*trainer);
+      } catch (const std::exception& e) {
+        emit(SessionEvent::Kind::Warning, e.what());
+      }
+    }
+  }
+
+  // Waits while paused; returns false when the run should end.
+  bool may_step() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (stop_requested) return false;
+      if (!jobs.empty()) {
+        lock.unlock();
+        run_jobs();
+        lock.lock();
+        continue;
+      }
+      if (!pause_requested) {
+        state = SessionState::Running;
+        return true;
+      }
+      if (single_steps > 0) {
+        --single_steps;
+        return true;
+      }
+      state = SessionState::Paused;
+      wake.wait(lock);
+    }
+  }
+
+  void train(int64_t requested_stop, const std::string& resume) {
+    set_state(SessionState::Loading);
+    if (!dataset) dataset = std::make_shared<const ImageDataset>(load_dataset(config.data));
+    trainer = std::make_unique<Trainer>(config, dataset);
+    if (!resume.empty()) trainer->load_checkpoint(resume);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      device_name = describe_device(trainer->device());
+    }
+    steps_done = trainer->steps_done();
+    stop_at = requested_stop > 0 ? requested_stop : trainer->schedule_steps();
+    if (auto warning = trainer->queue_warning()) emit(SessionEvent::Kind::Warning, *warning);
+    emit(SessionEvent::Kind::Started);
+    while (trainer->steps_done() < stop_at.load()) {
+      if (!may_step()) {
+        run_jobs();
+        set_state(SessionState::Stopped);
+        emit(SessionEvent::Kind::Stopped);
+        return;
+      }
+      const StepMetrics m = trainer->step();
+      steps_done = m.step;
+      std::lock_guard<std::mutex> lock(mutex);
+      metrics.push_back(m);
+    }
+    run_jobs();
+    set_state(SessionState::Finished);
+    emit(SessionEvent::Kind::Finished);
+  }
+
+  void work(int64_t requested_stop, std::string resume) {
+    try {
+      train(requested_stop, resume);
+    } catch (const c10::Error& e) {
+      set_state(SessionState::Failed);
+      emit(SessionEvent::Kind::Failed, e.what_without_backtrace());
+    } catch (const std::exception& e) {
+      set_state(SessionState::Failed);
+      emit(SessionEvent::Kind::Failed, e.what());
+    } catch (...) {
+      set_state(SessionState::Failed);
+      emit(SessionEvent::Kind::Failed, "unknown error in the training thread");
+    }
+  }
+};
+
+TrainingSession::TrainingSession(Config config, std::shared_ptr<const ImageDataset> dataset) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->dataset = std::move(dataset);
+}
+
+TrainingSession::~TrainingSession() {
+  stop();
+  if (impl_->worker.joinable()) impl_->worker.join();
+}
+
+void TrainingSession::start(int64_t stop_at_step, const std::string& resume_checkpoint) {
+  if (impl_->worker.joinable()) throw std::logic_error("a TrainingSession starts only once");
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->state = SessionState::Loading;
+  }
+  impl_->worker = std::thread([impl = impl_.get(), stop_at_step, resume_checkpoint] { impl->work(stop_at_step, resume_checkpoint); });
+}
+
+void TrainingSession::pause() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->pause_requested = true;
+  impl_->events.push_back({SessionEvent::Kind::Paused, {}});
+}
+
+void TrainingSession::resume() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pause_requested = false;
+    impl_->events.push_back({SessionEvent::Kind::Resumed, {}});
+  }
+  impl_->wake.notify_all();
+}
+
+void TrainingSession::step_once() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->pause_requested = true;
+    impl_->single_steps += 1;
+  }
+  impl_->wake.notify_all();
+}
+
+void TrainingSession::stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stop_requested = true;
+  }
+  impl_->wake.notify_all();
+}
+
+void TrainingSession::wait() {
+  if (impl_->worker.joinable()) impl_->worker.join();
+}
+
+void TrainingSession::run_between_steps(std::function<void(Trainer&)> job) {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->jobs.push_back(std::move(job));
+  }
+  impl_->wake.notify_all();
+}
+
+void TrainingSession::request_checkpoint(const std::string& path) {
+  run_between_steps([impl = impl_.get(), path](Trainer& trainer) {
+    trainer.save_checkpoint(path);
+    impl->emit(SessionEvent::Kind::Saved, path);
+  });
+}
+
+void TrainingSession::set_momentum(double m) {
+  run_between_steps([m](Trainer& t) { t.set_momentum(m); });
+}
+void TrainingSession::set_temperature(double tau) {
+  run_between_steps([tau](Trainer& t) { t.set_temperature(tau); });
+}
+void TrainingSession::set_learning_rate(double lr) {
+  run_between_steps([lr](Trainer& t) { t.set_learning_rate(lr); });
+}
+void TrainingSession::set_augmentation(const TransformConfig& augment) {
+  run_between_steps([augment](Trainer& t) { t.set_augmentation(augment); });
+}
+
+std::vector<StepMetrics> TrainingSession::take_metrics() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  std::vector<StepMetrics> out;
+  out.swap(impl_->metrics);
+  return out;
+}
+
+std::vector<SessionEvent> TrainingSession::take_events() {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  std::vector<SessionEvent> out;
+  out.swap(impl_->events);
+  return out;
+}
+
+SessionState TrainingSession::state() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->state;
+}
+int64_t TrainingSession::steps_done() const { return impl_->steps_done.load(); }
+int64_t TrainingSession::stop_at_step() const { return impl_->stop_at.load(); }
+std::string TrainingSession::device_name() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->device_name;
+}
+const Config& TrainingSession::initial_config() const { return impl_->config; }
+
+}  // namespace moco

@@ -1,0 +1,74 @@
+// A training run on its own thread, for the GUI (and anything else interactive). Torch-free header:
+// the UI includes it. Vocabulary: start / pause / resume / step_once / stop in; metrics and events
+// out through thread-safe queues that the owner drains at its own pace (never once per step).
+// No exception escapes the worker: it becomes a Failed event with the message.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "metrics.h"
+
+namespace moco {
+
+class Trainer;
+struct ImageDataset;
+
+enum class SessionState { Idle, Loading, Running, Paused, Finished, Stopped, Failed };
+const char* to_string(SessionState state);
+
+struct SessionEvent {
+  enum class Kind { Started, Paused, Resumed, Finished, Stopped, Failed, Warning, Saved };
+  Kind kind;
+  std::string message;  // the error, the warning, or the file saved
+};
+
+class TrainingSession {
+ public:
+  // `dataset` may be null: the worker then loads config.data itself.
+  explicit TrainingSession(Config config, std::shared_ptr<const ImageDataset> dataset = nullptr);
+  ~TrainingSession();  // stops the worker and joins it
+  TrainingSession(const TrainingSession&) = delete;
+  TrainingSession& operator=(const TrainingSession&) = delete;
+
+  // Starts the worker: loads data, builds the trainer (optionally from a checkpoint), trains
+  // until `stop_at_step` (0 = the schedule's end). Call once.
+  void start(int64_t stop_at_step = 0, const std::string& resume_checkpoint = "");
+  void pause();
+  void resume();
+  // While paused (or before Running), runs exactly one step, then stays paused.
+  void step_once();
+  void stop();
+  // Blocks until the worker has ended (Finished, Stopped or Failed).
+  void wait();
+
+  // Live changes, applied at the next step.
+  void set_momentum(double m);
+  void set_temperature(double tau);
+  void set_learning_rate(double lr);
+  void set_augmentation(const TransformConfig& augment);
+
+  // Runs `job` on the worker thread between two steps (with the trainer built), e.g. a checkpoint
+  // save or a feature snapshot. Exceptions from it become Failed-free Warning events.
+  void run_between_steps(std::function<void(Trainer&)> job);
+  // Saves a checkpoint between steps; a Saved (or Warning) event reports the outcome.
+  void request_checkpoint(const std::string& path);
+
+  std::vector<StepMetrics> take_metrics();
+  std::vector<SessionEvent> take_events();
+
+  SessionState state() const;
+  int64_t steps_done() const;
+  int64_t stop_at_step() const;   // known once the trainer is built, else 0
+  std::string device_name() const;
+  const Config& initial_config() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace moco

@@ -1,0 +1,100 @@
+// moco-train as a user runs it: preset JSON round trip, run folder contents, exact resume with
+// metrics appended, clear errors with a non-zero exit.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+namespace {
+
+struct Result {
+  int code;
+  QString out, err;
+};
+
+Result run(const QStringList& args) {
+  QProcess p;
+  p.start(QStringLiteral(MOCO_TRAIN_PATH), args);
+  p.waitForFinished(300000);
+  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+// A small synthetic run: narrow CNN, small queue, 16 x 16 images.
+const QStringList kTiny = {"--preset", "v2", "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=16",
+                           "--set", "data.synthetic_size=16", "--set", "model.width=8", "--set", "moco.queue_size=64",
+                           "--set", "moco.bn_splits=2", "--set", "optim.batch_size=16", "--set", "run.epochs=3",
+                           "--set", "run.device=cpu", "-q"};
+
+QStringList losses(const QString& csv) {
+  QFile f(csv);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  QStringList out;
+  const auto lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+  for (int i = 1; i < lines.size(); ++i) out << lines[i].section(',', 0, 0) + ":" + lines[i].section(',', 2, 2);
+  return out;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+
+ private slots:
+  void printedPresetIsAcceptedAsConfig() {
+    const auto printed = run({"--print-config", "v1"});
+    QCOMPARE(printed.code, 0);
+    QVERIFY(printed.out.contains("\"temperature\": 0.07"));
+    QFile file(dir_.filePath("v1.json"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(printed.out.toUtf8());
+    file.close();
+    const auto trained = run({"--config", file.fileName(), "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=8",
+                              "--set", "data.synthetic_size=16", "--set", "optim.batch_size=16", "--set", "moco.queue_size=32",
+                              "--set", "moco.bn_splits=2", "--steps", "2", "--out", dir_.filePath("from-json"), "-q"});
+    QVERIFY2(trained.code == 0, qPrintable(trained.err));
+    for (const char* name : {"config.json", "metrics.csv", "metrics.jsonl", "checkpoint.pt", "encoder_q.pth"})
+      QVERIFY2(QFile::exists(dir_.filePath(QString("from-json/") + name)), name);
+  }
+
+  void resumeReproducesOneLongRun() {
+    const QString whole = dir_.filePath("whole"), split = dir_.filePath("split");
+    QCOMPARE(run(kTiny + QStringList{"--steps", "8", "--out", whole}).code, 0);
+    QCOMPARE(run(kTiny + QStringList{"--steps", "4", "--out", split}).code, 0);
+    const auto resumed = run({"--resume", split, "--steps", "8", "-q"});
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    const auto expected = losses(whole + "/metrics.csv"), got = losses(split + "/metrics.csv");
+    QCOMPARE(expected.size(), 8);
+    QCOMPARE(got, expected);  // steps 1-4 from the first run, 5-8 appended by the resumed one
+    QFile jsonl(split + "/metrics.jsonl");
+    QVERIFY(jsonl.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(jsonl.readAll()).count('\n'), 8);
+  }
+
+  void errorsAreClearAndNonZero_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("bad value") << QStringList{"--preset", "v2", "--set", "moco.momentum=1.5", "--out", "x"} << "moco.momentum";
+    QTest::newRow("unknown key") << QStringList{"--preset", "v2", "--set", "moco.speed=1", "--out", "x"} << "moco.speed";
+    QTest::newRow("no out") << QStringList{"--preset", "v2"} << "--out";
+    QTest::newRow("missing data") << QStringList{"--preset", "v2", "--set", "data.dataset=idx", "--set", "data.path=/nope",
+                                                 "--out", dir_.filePath("nodata")} << "/nope";
+  }
+  void errorsAreClearAndNonZero() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, mentions);
+    const auto r = run(args);
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
+  }
+
+  void existingRunIsNotOverwritten() {
+    const QString out = dir_.filePath("twice");
+    QCOMPARE(run(kTiny + QStringList{"--steps", "1", "--out", out}).code, 0);
+    const auto again = run(kTiny + QStringList{"--steps", "1", "--out", out});
+    QVERIFY(again.code != 0);
+    QVERIFY2(again.err.contains("--resume"), qPrintable(again.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,128 @@
+// Presets, JSON round trip, unknown keys, validation with field names, --set.
+#include <QtTest/QtTest>
+
+#include "config.h"
+
+using namespace moco;
+
+Q_DECLARE_METATYPE(std::string)
+
+class TestConfig : public QObject {
+  Q_OBJECT
+ private slots:
+  void presetsFollowThePapers() {
+    const Config v1 = preset_v1(), v2 = preset_v2();
+    QCOMPARE(v1.model.head, std::string("linear"));
+    QCOMPARE(v2.model.head, std::string("mlp"));
+    QCOMPARE(v1.moco.temperature, 0.07);
+    QCOMPARE(v2.moco.temperature, 0.2);
+    QCOMPARE(v1.augment.jitter_p, 1.0);  // v1 jitters always, with hue 0.4
+    QCOMPARE(v1.augment.hue, 0.4);
+    QCOMPARE(v1.augment.blur_p, 0.0);
+    QCOMPARE(v2.augment.jitter_p, 0.8);
+    QCOMPARE(v2.augment.hue, 0.1);
+    QCOMPARE(v2.augment.blur_p, 0.5);
+    QCOMPARE(v2.optim.schedule, std::string("cosine"));
+    QCOMPARE(v1.optim.schedule, std::string("step"));
+    QVERIFY(validate(v1).empty());
+    QVERIFY(validate(v2).empty());
+    QVERIFY_EXCEPTION_THROWN(preset_by_name("v3"), std::invalid_argument);
+  }
+
+  void jsonRoundTripKeepsEveryField() {
+    Config c = preset_v1();
+    c.moco.momentum = 0.999;
+    c.optim.milestones = {0.5};
+    c.run.seed = 42;
+    c.data.path = "/some/where";
+    const Config back = config_from_json(to_json(c));
+    QCOMPARE(to_json(back), to_json(c));
+    QCOMPARE(back.moco.momentum, 0.999);
+    QCOMPARE(back.run.seed, uint64_t(42));
+  }
+
+  void missingKeysKeepDefaults() {
+    const Config c = config_from_json(R"({"moco": {"queue_size": 128}})");
+    QCOMPARE(c.moco.queue_size, int64_t(128));
+    QCOMPARE(c.moco.temperature, Config{}.moco.temperature);
+  }
+
+  void badJsonIsRejectedNamingTheKey_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("unknown top-level") << R"({"momentum": 0.9})" << "momentum";
+    QTest::newRow("unknown nested") << R"({"moco": {"queue": 5}})" << "moco.queue";
+    QTest::newRow("string for number") << R"({"moco": {"temperature": "hot"}})" << "moco.temperature";
+    QTest::newRow("float for integer") << R"({"optim": {"batch_size": 1.5}})" << "optim.batch_size";
+    QTest::newRow("negative seed") << R"({"run": {"seed": -1}})" << "run.seed";
+    QTest::newRow("not json") << R"({"moco": )" << "JSON";
+  }
+  void badJsonIsRejectedNamingTheKey() {
+    QFETCH(QString, json);
+    QFETCH(QString, mentions);
+    try {
+      config_from_json(json.toStdString());
+      QFAIL("expected an error");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(QString(e.what()).contains(mentions), e.what());
+    }
+  }
+
+  void validationNamesEveryField_data() {
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("m > 1") << "moco.momentum" << "1.5" << "moco.momentum";
+    QTest::newRow("m < 0") << "moco.momentum" << "-0.1" << "moco.momentum";
+    QTest::newRow("tau = 0") << "moco.temperature" << "0" << "moco.temperature";
+    QTest::newRow("K = 0") << "moco.queue_size" << "0" << "moco.queue_size";
+    QTest::newRow("splits") << "moco.bn_splits" << "3" << "moco.bn_splits";
+    QTest::newRow("batch 1") << "optim.batch_size" << "1" << "optim.batch_size";
+    QTest::newRow("lr") << "optim.lr" << "-1" << "optim.lr";
+    QTest::newRow("schedule") << "optim.schedule" << "linear" << "optim.schedule";
+    QTest::newRow("probability") << "augment.blur_p" << "2" << "augment.blur_p";
+    QTest::newRow("scale order") << "augment.crop_scale_min" << "0.9" << "augment.crop_scale_min";
+    QTest::newRow("encoder") << "model.encoder" << "vgg" << "model.encoder";
+    QTest::newRow("device") << "run.device" << "tpu" << "run.device";
+    QTest::newRow("dataset") << "data.dataset" << "cifar" << "data.dataset";
+  }
+  void validationNamesEveryField() {
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, field);
+    Config c = preset_v2();
+    c.augment.crop_scale_max = 0.5;  // so that crop_scale_min 0.9 is out of order
+    c.augment.crop_scale_min = 0.2;
+    set_config_value(c, key.toStdString(), value.toStdString());
+    const auto issues = validate(c);
+    QVERIFY2(!issues.empty(), qPrintable(key));
+    bool named = false;
+    for (const auto& i : issues) named = named || i.field == field.toStdString();
+    QVERIFY2(named, describe(issues).c_str());
+  }
+
+  void severalProblemsAreAllReported() {
+    Config c = preset_v2();
+    c.moco.momentum = 2;
+    c.moco.temperature = -1;
+    c.optim.lr = 0;
+    QCOMPARE(int(validate(c).size()), 3);
+  }
+
+  void setConfigValueParsesByType() {
+    Config c = preset_v2();
+    set_config_value(c, "moco.momentum", "0.999");
+    set_config_value(c, "moco.symmetric", "true");
+    set_config_value(c, "model.encoder", "resnet18_cifar");
+    set_config_value(c, "optim.milestones", "[0.5, 0.75]");
+    QCOMPARE(c.moco.momentum, 0.999);
+    QVERIFY(c.moco.symmetric);
+    QCOMPARE(c.model.encoder, std::string("resnet18_cifar"));
+    QCOMPARE(c.optim.milestones.size(), size_t(2));
+    QVERIFY_EXCEPTION_THROWN(set_config_value(c, "moco.nope", "1"), std::invalid_argument);
+    QVERIFY_EXCEPTION_THROWN(set_config_value(c, "moco.momentum", "high"), std::invalid_argument);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestConfig)
+#include "tst_config.moc"

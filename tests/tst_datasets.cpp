@@ -1,0 +1,153 @@
+// IDX reading (raw and gzip) with every bad-input case, the synthetic set, Fashion-MNIST.
+#include <zlib.h>
+
+#include <QtTest/QtTest>
+#include <fstream>
+
+#include "config.h"
+#include "dataset.h"
+#include "idx_reader.h"
+#include "synthetic_data.h"
+
+using namespace moco;
+
+namespace {
+
+std::string header(uint32_t magic, std::vector<uint32_t> dims) {
+  std::string out;
+  auto put = [&](uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(char((v >> shift) & 0xff));
+  };
+  put(magic);
+  for (auto d : dims) put(d);
+  return out;
+}
+
+void write_raw(const QString& path, const std::string& bytes) {
+  std::ofstream(path.toStdString(), std::ios::binary) << bytes;
+}
+
+void write_gz(const QString& path, const std::string& bytes) {
+  gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
+  gzwrite(f, bytes.data(), unsigned(bytes.size()));
+  gzclose(f);
+}
+
+std::string pixels(size_t n) {
+  std::string p(n, '\0');
+  for (size_t i = 0; i < n; ++i) p[i] = char(i % 251);
+  return p;
+}
+
+void expect_error(const std::function<void()>& f, const QString& mentions) {
+  try {
+    f();
+    QFAIL(qPrintable("expected an error mentioning " + mentions));
+  } catch (const std::runtime_error& e) {
+    QVERIFY2(QString(e.what()).contains(mentions), e.what());
+  }
+}
+
+}  // namespace
+
+class TestDatasets : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  QString path(const QString& name) { return dir_.filePath(name); }
+
+ private slots:
+  void readsRawAndGzipImages() {
+    const std::string bytes = header(0x803, {3, 2, 4}) + pixels(24);
+    write_raw(path("a-images"), bytes);
+    write_gz(path("b-images.gz"), bytes);
+    for (const auto& name : {"a-images", "b-images.gz"}) {
+      auto images = read_idx_images(path(name).toStdString());
+      QCOMPARE(images.sizes().vec(), (std::vector<int64_t>{3, 1, 2, 4}));
+      QCOMPARE(images[1][0][1][3].item<int>(), 15);  // 8 + 4 + 3
+    }
+  }
+
+  void readsLabels() {
+    write_gz(path("labels.gz"), header(0x801, {4}) + std::string("\x01\x00\x09\x03", 4));
+    auto labels = read_idx_labels(path("labels.gz").toStdString());
+    QCOMPARE(labels.scalar_type(), torch::kInt64);
+    QCOMPARE(labels[2].item<int64_t>(), int64_t(9));
+  }
+
+  void badFilesNameFileAndProblem() {
+    const auto images = [&](const QString& name) { return [=] { read_idx_images(path(name).toStdString()); }; };
+    write_raw(path("magic"), header(0x801, {3, 2, 4}) + pixels(24));
+    expect_error(images("magic"), "wrong magic number");
+    write_raw(path("short"), header(0x803, {3, 2, 4}) + pixels(20));
+    expect_error(images("short"), "truncated");
+    write_gz(path("short.gz"), header(0x803, {3, 2, 4}) + pixels(10));
+    expect_error(images("short.gz"), "short.gz");
+    write_raw(path("long"), header(0x803, {3, 2, 4}) + pixels(30));
+    expect_error(images("long"), "beyond what its header declares");
+    write_raw(path("header"), std::string("\x00\x00", 2));
+    expect_error(images("header"), "truncated");
+    write_raw(path("zero"), header(0x803, {0, 2, 4}));
+    expect_error(images("zero"), "implausible");
+    expect_error(images("missing"), "cannot open");
+    // A gzip stream with its body damaged.
+    const std::string good = header(0x803, {300, 8, 8}) + pixels(300 * 64);
+    write_gz(path("damaged.gz"), good);
+    std::fstream f(path("damaged.gz").toStdString(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.write("garbagegarbagegarbage", 21);
+    f.close();
+    expect_error(images("damaged.gz"), "damaged.gz");
+  }
+
+  void mismatchedCountsAreAnError() {
+    QTemporaryDir folder;
+    write_gz(folder.filePath("train-images-idx3-ubyte.gz"), header(0x803, {3, 2, 2}) + pixels(12));
+    write_gz(folder.filePath("train-labels-idx1-ubyte.gz"), header(0x801, {2}) + std::string("\x01\x02", 2));
+    write_gz(folder.filePath("t10k-images-idx3-ubyte.gz"), header(0x803, {1, 2, 2}) + pixels(4));
+    write_gz(folder.filePath("t10k-labels-idx1-ubyte.gz"), header(0x801, {1}) + std::string("\x01", 1));
+    DataConfig d;
+    d.dataset = "idx";
+    d.path = folder.path().toStdString();
+    expect_error([&] { load_dataset(d); }, "holds 3 images but");
+    write_gz(folder.filePath("train-labels-idx1-ubyte.gz"), header(0x801, {3}) + std::string("\x01\x02\x00", 3));
+    const auto data = load_dataset(d);
+    QCOMPARE(data.train.size(), int64_t(3));
+    QCOMPARE(int(data.class_names.size()), 3);
+    QFile::remove(folder.filePath("t10k-images-idx3-ubyte.gz"));
+    expect_error([&] { load_dataset(d); }, "t10k-images-idx3-ubyte");
+  }
+
+  void syntheticSetIsBalancedAndReproducible() {
+    const auto a = make_synthetic_dataset(5, 24, 1), b = make_synthetic_dataset(5, 24, 1), c = make_synthetic_dataset(5, 24, 2);
+    QCOMPARE(a.train.images.sizes().vec(), (std::vector<int64_t>{50, 3, 24, 24}));
+    QCOMPARE(a.train.images.scalar_type(), torch::kUInt8);
+    QVERIFY(torch::equal(a.train.images, b.train.images));
+    QVERIFY(!torch::equal(a.train.images, c.train.images));
+    QVERIFY(torch::equal(torch::bincount(a.train.labels), torch::full({10}, 5, torch::kInt64)));
+    QCOMPARE(int(a.class_names.size()), 10);
+    QCOMPARE(a.test.size(), int64_t(10));
+    // Images are not blank: each has both foreground and background.
+    auto spread = a.train.images.to(torch::kFloat32).flatten(1).std(1);
+    QVERIFY(spread.min().item<float>() > 5.0f);
+  }
+
+  void fashionMnistLoadsWhenInstalled() {
+    if (!fashion_mnist_installed()) QSKIP("dataset-fashion-mnist is not installed");
+    DataConfig d;
+    d.test_limit = 100;
+    const auto data = load_dataset(d);
+    QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{60000, 1, 28, 28}));
+    QCOMPARE(data.test.size(), int64_t(100));
+    QCOMPARE(data.class_names[9], std::string("Ankle boot"));
+    QCOMPARE(data.train.labels.max().item<int64_t>(), int64_t(9));
+  }
+
+  void missingFashionMnistFolderIsExplained() {
+    DataConfig d;
+    d.path = "/nonexistent/fashion";
+    expect_error([&] { load_dataset(d); }, "/nonexistent/fashion");
+  }
+};
+
+QTEST_APPLESS_MAIN(TestDatasets)
+#include "tst_datasets.moc"

@@ -1,0 +1,222 @@
+// The MoCo engine: momentum update, the queue's ring pointer and ages, InfoNCE against an
+// independent computation, split BN, gradients never reaching the key encoder, live changes.
+#include <QtTest/QtTest>
+
+#include "moco_model.h"
+#include "rng.h"
+#include "split_batchnorm.h"
+#include "test_support.h"
+#include "trainer.h"
+
+using namespace moco;
+
+namespace {
+
+double max_param_difference(torch::nn::Module& a, torch::nn::Module& b) {
+  double worst = 0;
+  auto pa = a.parameters(), pb = b.parameters();
+  for (size_t i = 0; i < pa.size(); ++i) worst = std::max(worst, (pa[i] - pb[i]).abs().max().item<double>());
+  return worst;
+}
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
+  std::vector<torch::Tensor> out;
+  for (auto& p : m.parameters()) out.push_back(p.detach().clone());
+  return out;
+}
+
+}  // namespace
+
+class TestEngine : public QObject {
+  Q_OBJECT
+ private slots:
+  void init() { torch::manual_seed(0); }
+
+  void momentumZeroCopiesMomentumOneFreezes() {
+    const Config c = test::tiny_config();
+    MocoModel model(c, 3, torch::kCPU, 1);
+    QCOMPARE(max_param_difference(*model.query, *model.key), 0.0);  // f_k starts as a copy
+    {
+      torch::NoGradGuard g;
+      for (auto& p : model.query->parameters()) p.add_(torch::randn_like(p));
+    }
+    const auto frozen = snapshot(*model.key);
+    model.momentum_update(1.0);
+    auto after = model.key->parameters();
+    for (size_t i = 0; i < frozen.size(); ++i) QVERIFY(torch::equal(after[i], frozen[i]));
+    model.momentum_update(0.5);  // halfway
+    auto query = model.query->parameters();
+    after = model.key->parameters();
+    for (size_t i = 0; i < frozen.size(); ++i)
+      QVERIFY(torch::allclose(after[i], 0.5 * frozen[i] + 0.5 * query[i], 1e-5, 1e-6));
+    model.momentum_update(0.0);
+    QCOMPARE(max_param_difference(*model.query, *model.key), 0.0);
+    QVERIFY(model.key_drift() == 0.0);
+  }
+
+  void gradientsNeverReachTheKeyEncoder() {
+    Trainer trainer(test::tiny_config(), test::tiny_dataset());
+    const auto before = snapshot(*trainer.model().key);
+    trainer.set_momentum(1.0);  // a frozen key encoder must stay bit-identical through SGD steps
+    trainer.step();
+    trainer.step();
+    auto after = trainer.model().key->parameters();
+    for (size_t i = 0; i < before.size(); ++i) {
+      QVERIFY(!after[i].requires_grad());
+      QVERIFY(!after[i].grad().defined());
+      QVERIFY(torch::equal(after[i], before[i]));
+    }
+    bool query_has_grad = false;
+    for (auto& p : trainer.model().query->parameters()) query_has_grad = query_has_grad || p.grad().defined();
+    QVERIFY(query_has_grad);
+  }
+
+  void queuePointerAndAges_data() {
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("batch");
+    QTest::newRow("K divisible by batch") << 64 << 16;
+    QTest::newRow("K not divisible") << 40 << 16;
+    QTest::newRow("K smaller than batch") << 10 << 16;
+  }
+  void queuePointerAndAges() {
+    QFETCH(int, k);
+    QFETCH(int, batch);
+    auto gen = make_generator(0, RngStream::QueueInit, 0);
+    KeyQueue queue(4, k, gen, torch::kCPU);
+    QCOMPARE(queue.fill_fraction(), 0.0);
+    // Independent model of the ring: write min(batch, K - ptr) slots, wrap to 0 at the end.
+    std::vector<int64_t> written(k, -1), ids(k, -1);
+    int64_t ptr = 0;
+    for (int64_t step = 0; step < 7; ++step) {
+      auto keys = torch::randn({batch, 4});
+      auto sample_ids = torch::arange(step * 100, step * 100 + batch);
+      queue.enqueue(keys, sample_ids, step);
+      const int64_t n = std::min<int64_t>(batch, k - ptr);
+      for (int64_t i = 0; i < n; ++i) {
+        written[ptr + i] = step;
+        ids[ptr + i] = step * 100 + i;
+      }
+      QVERIFY(torch::equal(queue.keys().slice(1, ptr, ptr + n), keys.slice(0, 0, n).t()));
+      ptr = (ptr + n) % k;
+      QCOMPARE(queue.pointer(), ptr);
+    }
+    QVERIFY(torch::equal(queue.written_at(), torch::tensor(written)));
+    QVERIFY(torch::equal(queue.sample_ids(), torch::tensor(ids)));
+    const auto [mean_age, max_age] = queue.age_stats(6);
+    double sum = 0, mx = 0, count = 0;
+    for (auto w : written)
+      if (w >= 0) sum += 6 - w, mx = std::max(mx, double(6 - w)), ++count;
+    QCOMPARE(mean_age, sum / count);
+    QCOMPARE(max_age, mx);
+  }
+
+  void lossEqualsIndependentCrossEntropy() {
+    // Two queries, a queue of three keys, tau 0.5: -log softmax of column 0, by hand.
+    auto norm = [](torch::Tensor t) { return t / t.norm(2, 1, true); };
+    auto q = norm(torch::tensor({{1.0, 0.0, 0.0}, {0.6, 0.8, 0.0}}, torch::kFloat64));
+    auto k = norm(torch::tensor({{0.8, 0.6, 0.0}, {0.0, 1.0, 0.0}}, torch::kFloat64));
+    auto queue = norm(torch::tensor({{0.0, 0.0, 1.0}, {1.0, 0.0, 0.0}, {0.0, -1.0, 0.0}}, torch::kFloat64)).t();
+    const double tau = 0.5;
+    double expected = 0;
+    for (int i = 0; i < 2; ++i) {
+      std::vector<double> logits{(q[i] * k[i]).sum().item<double>() / tau};
+      for (int j = 0; j < 3; ++j) logits.push_back((q[i] * queue.select(1, j)).sum().item<double>() / tau);
+      double denominator = 0;
+      for (double l : logits) denominator += std::exp(l);
+      expected += -std::log(std::exp(logits[0]) / denominator) / 2.0;
+    }
+    const auto logits = infonce_logits(q, k, queue, tau);
+    QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{2, 4}));
+    QVERIFY(std::abs(infonce_loss(logits).item<double>() - expected) < 1e-12);
+    QCOMPARE(logits[1][0].item<double>(), 0.8 / tau);
+  }
+
+  void chanceLevelWithRandomFeatures() {
+    // Random queue and unrelated q, k: the loss is near ln(K + 1).
+    auto gen = make_generator(0, RngStream::QueueInit, 1);
+    auto norm = [](torch::Tensor t) { return t / t.norm(2, 1, true); };
+    auto q = norm(torch::randn({512, 64}, gen)), k = norm(torch::randn({512, 64}, gen));
+    auto queue = norm(torch::randn({4096, 64}, gen)).t();
+    const double loss = infonce_loss(infonce_logits(q, k, queue, 1.0)).item<double>();
+    QVERIFY(std::abs(loss - std::log(4097.0)) < 0.05);
+  }
+
+  void splitBatchNormUsesPerSplitStatistics() {
+    SplitBatchNorm2d bn(2, 2);
+    bn->train();
+    auto x = torch::randn({4, 2, 3, 3}) * 3 + 1;
+    auto out = bn->forward(x);
+    // Samples 0 and 2 form one split, 1 and 3 the other (index mod S).
+    for (int split = 0; split < 2; ++split) {
+      auto group = torch::stack({x[split], x[split + 2]});
+      auto mean = group.mean({0, 2, 3}, true), var = group.var({0, 2, 3}, false, true);
+      auto expected = (group - mean) / (var + 1e-5).sqrt();
+      QVERIFY(torch::allclose(torch::stack({out[split], out[split + 2]}), expected, 1e-4, 1e-4));
+    }
+    // Running mean: momentum 0.1 towards the average of the two splits' means.
+    auto batch_mean = x.mean({0, 2, 3});
+    QVERIFY(torch::allclose(bn->running_mean, 0.1 * batch_mean, 1e-5, 1e-5));
+    bn->eval();
+    auto eval_out = bn->forward(x);
+    auto expected_eval = (x - bn->running_mean.view({1, 2, 1, 1})) / (bn->running_var.view({1, 2, 1, 1}) + 1e-5).sqrt();
+    QVERIFY(torch::allclose(eval_out, expected_eval, 1e-5, 1e-5));
+  }
+
+  void metricsDescribeTheStep() {
+    Trainer trainer(test::tiny_config(), test::tiny_dataset());
+    const auto m1 = trainer.step();
+    QCOMPARE(m1.step, int64_t(1));
+    QCOMPARE(m1.chance_loss, std::log(65.0));
+    QCOMPARE(m1.queue_fill, 16.0 / 64.0);
+    QVERIFY(m1.instance_acc1 >= 0 && m1.instance_acc1 <= 1);
+    QVERIFY(m1.positive_cosine > m1.negative_cosine);
+    QVERIFY(m1.images_per_second > 0);
+    for (int i = 0; i < 4; ++i) trainer.step();
+    const auto m5 = trainer.step();
+    QCOMPARE(m5.queue_fill, 1.0);
+    QCOMPARE(m5.queue_age_max, 3.0);  // slots written at steps 2..5 (0-based), seen at step 5
+    QCOMPARE(m5.queue_age_mean, 1.5);
+    QVERIFY(m5.key_drift > 0);
+  }
+
+  void liveChangesReachTheNextStep() {
+    Trainer trainer(test::tiny_config(), test::tiny_dataset());
+    trainer.step();
+    trainer.set_momentum(0.5);
+    trainer.set_temperature(0.3);
+    trainer.set_learning_rate(0.01);
+    const auto m = trainer.step();
+    QCOMPARE(m.momentum, 0.5);
+    QCOMPARE(m.temperature, 0.3);
+    QVERIFY(m.lr <= 0.01 && m.lr > 0.009);  // cosine has barely started
+    QCOMPARE(trainer.config().moco.momentum, 0.5);
+  }
+
+  void sameSeedSameLosses() {
+    std::vector<double> a, b;
+    Trainer t1(test::tiny_config(), test::tiny_dataset()), t2(test::tiny_config(), test::tiny_dataset());
+    for (int i = 0; i < 3; ++i) a.push_back(t1.step().loss), b.push_back(t2.step().loss);
+    QCOMPARE(a, b);
+  }
+
+  void symmetricLossEnqueuesBothViews() {
+    Config c = test::tiny_config();
+    c.moco.symmetric = true;
+    Trainer trainer(c, test::tiny_dataset());
+    const auto m = trainer.step();
+    QCOMPARE(trainer.model().queue.pointer(), int64_t(32));
+    QCOMPARE(m.chance_loss, 2 * std::log(65.0));
+  }
+
+  void tooLargeQueueIsWarnedAbout() {
+    Config c = test::tiny_config();
+    c.moco.queue_size = 150;  // 160 training images - a batch of 16 = 144
+    Trainer trainer(c, test::tiny_dataset());
+    QVERIFY(trainer.queue_warning().has_value());
+    Trainer fine(test::tiny_config(), test::tiny_dataset());
+    QVERIFY(!fine.queue_warning().has_value());
+  }
+};
+
+QTEST_APPLESS_MAIN(TestEngine)
+#include "tst_engine.moc"
