@@ -1,6 +1,7 @@
 // moco-train: trains MoCo headless and writes config, metrics and checkpoints into a run folder.
 #include <CLI/CLI.hpp>
 
+#include "analyze_cli.h"
 #include "train_cli.h"
 
 int main(int argc, char** argv) {
@@ -20,9 +21,26 @@ int main(int argc, char** argv) {
   app.add_option("--resume", cmd.resume_dir, "Continue the run saved in this folder")->check(CLI::ExistingDirectory)->excludes(out);
   app.add_flag("--knn", cmd.knn, "After training, report kNN accuracy (k 200, t 0.1) with the random-encoder and raw-pixel floors");
   app.add_flag("-q,--quiet", cmd.quiet, "No progress output");
+  app.add_option("--eval-every", cmd.eval_every, "Every N steps log kNN, linear probe, health and queue consistency to metrics.jsonl")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--eval-bank", cmd.eval_bank, "Training images in the kNN bank (0 = all)")->capture_default_str();
+  app.add_option("--eval-test", cmd.eval_test, "Test images the monitor classifies (0 = all)")->capture_default_str();
+
+  moco::AnalyzeCommand analyze;
+  auto* analyze_opt = app.add_option("--analyze", analyze.checkpoint, "Analyse a saved checkpoint instead of training")
+                          ->check(CLI::ExistingFile)->excludes(out)->excludes(config);
+  app.add_option("--tsne", analyze.tsne_csv, "With --analyze: write a t-SNE of test features as CSV")->needs(analyze_opt);
+  app.add_option("--points", analyze.points, "With --analyze: test images in the t-SNE and exports")->capture_default_str()->needs(analyze_opt);
+  app.add_option("--neighbours", analyze.neighbours, "With --analyze: print neighbours of this test image")->needs(analyze_opt);
+  app.add_option("--neighbours-of", analyze.image_file, "With --analyze: print neighbours of an image file")
+      ->check(CLI::ExistingFile)->needs(analyze_opt);
+  app.add_option("--k", analyze.k, "Neighbours listed")->capture_default_str()->needs(analyze_opt);
+  app.add_option("--export-npy", analyze.npy_dir, "With --analyze: write features.npy and labels.npy here")->needs(analyze_opt);
+  app.add_option("--projector", analyze.projector_dir, "With --analyze: write TensorBoard Projector files here")->needs(analyze_opt);
   CLI11_PARSE(app, argc, argv);
 
   if (!print_config.empty()) return moco::print_preset(print_config);
+  if (!analyze.checkpoint.empty()) return moco::run_analyze_command(analyze);
   if (cmd.out_dir.empty() && cmd.resume_dir.empty()) {
     std::cerr << "moco-train: give --out DIR for a new run or --resume DIR (see --help)" << std::endl;
     return 2;

@@ -1,14 +1,34 @@
-// moco-workbench: the Qt desktop app. Opens on the default experiment (MoCo v2 on Fashion-MNIST,
-// or the synthetic set where Fashion-MNIST is not installed).
+// moco-workbench: the Qt desktop app. Opens on the last experiment shown (or MoCo v2 on
+// Fashion-MNIST, the synthetic set where Fashion-MNIST is not installed).
 #include <QApplication>
+#include <QCommandLineParser>
 
+#include "app_settings.h"
 #include "main_window.h"
+#include "screenshot_tour.h"
+#include "startup.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");
-  moco::MainWindow window(moco::preset_v2());
+  QApplication::setStyle("Fusion");
+
+  QCommandLineParser cli;
+  cli.setApplicationDescription("Train MoCo and watch it learn.");
+  cli.addHelpOption();
+  QCommandLineOption configOption("config", "Open this experiment JSON.", "file");
+  QCommandLineOption shotsOption("screenshot", "Train briefly, save each view as PNG into DIR, quit.", "dir");
+  QCommandLineOption stepsOption("screenshot-steps", "Steps before the screenshots (default 60).", "n", "60");
+  shotsOption.setFlags(QCommandLineOption::HiddenFromHelp);
+  stepsOption.setFlags(QCommandLineOption::HiddenFromHelp);
+  cli.addOptions({configOption, shotsOption, stepsOption});
+  cli.process(app);
+
+  const auto config = moco::initialExperiment(cli.value(configOption), moco::AppSettings().lastExperiment());
+  moco::MainWindow window(config.first);
   window.show();
+  if (!config.second.isEmpty()) window.showMessage(config.second);
+  if (cli.isSet(shotsOption)) moco::ScreenshotTour::start(&window, cli.value(shotsOption), cli.value(stepsOption).toInt());
   return QApplication::exec();
 }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "analysis.h"
 #include "atomic_file.h"
 #include "device.h"
 #include "export.h"
@@ -116,6 +117,22 @@ int run_train_command(const TrainCommand& cmd) {
                 << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
                 << " on " << describe_device(trainer.device()) << std::endl;
 
+    EvalOptions eval;
+    eval.knn.bank_size = cmd.eval_bank;
+    eval.knn.test_size = cmd.eval_test;
+    auto run_eval = [&] {
+      const auto report = evaluate(trainer, eval);
+      log.append_json(to_json_line(report));
+      if (!cmd.quiet)
+        std::fprintf(stderr, "\neval at step %lld: kNN %.2f%%  probe %.2f%%  consistency %.4f  (%.1f s)\n",
+                     (long long)report.step, 100 * report.knn.top1, 100 * report.probe.top1,
+                     report.consistency.mean_cosine, report.seconds);
+    };
+    if (cmd.eval_every > 0 && !resuming) {
+      KnnOptions floors_knn = eval.knn;
+      log.append_json(to_json_line(knn_floors(trainer.config(), *dataset, floors_knn), 0));
+    }
+
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
@@ -125,6 +142,7 @@ int run_train_command(const TrainCommand& cmd) {
       end = run_training(trainer, loop, [&](const StepMetrics& m) {
         log.append(m);
         if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
+        if (cmd.eval_every > 0 && (m.step % cmd.eval_every == 0 || m.step == loop.stop_at_step)) run_eval();
       }, g_stop);
     } catch (const NonFiniteLossError& e) {
       bar.finish();

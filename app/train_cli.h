@@ -15,6 +15,9 @@ struct TrainCommand {
   std::string out_dir;              // --out
   std::string resume_dir;           // --resume
   bool knn = false;                 // --knn: evaluate kNN at the end, with both floors
+  int64_t eval_every = 0;           // --eval-every: kNN/probe/health/consistency into metrics.jsonl
+  int64_t eval_bank = 10000;        // --eval-bank: training images in the kNN bank (0 = all)
+  int64_t eval_test = 2000;         // --eval-test: test images classified (0 = all)
   bool quiet = false;
 };
 

@@ -12,6 +12,7 @@ KeyQueue::KeyQueue(int64_t dim, int64_t size, at::Generator& generator, torch::D
               .to(device);
   written_at_ = torch::full({size}, -1, torch::kInt64);
   sample_ids_ = torch::full({size}, -1, torch::kInt64);
+  batch_rows_ = torch::full({size}, -1, torch::kInt64);
 }
 
 void KeyQueue::enqueue(const torch::Tensor& keys, const torch::Tensor& ids, int64_t step) {
@@ -20,6 +21,7 @@ void KeyQueue::enqueue(const torch::Tensor& keys, const torch::Tensor& ids, int6
   keys_.slice(1, pointer_, pointer_ + n).copy_(keys.slice(0, 0, n).t().detach());
   written_at_.slice(0, pointer_, pointer_ + n).fill_(step);
   sample_ids_.slice(0, pointer_, pointer_ + n).copy_(ids.slice(0, 0, n).to(torch::kCPU));
+  batch_rows_.slice(0, pointer_, pointer_ + n).copy_(torch::arange(n, torch::kInt64));
   pointer_ = (pointer_ + n) % k;
 }
 
@@ -34,14 +36,16 @@ std::pair<double, double> KeyQueue::age_stats(int64_t step) const {
   return {age.mean().item<double>(), age.max().item<double>()};
 }
 
-void KeyQueue::restore(torch::Tensor keys, torch::Tensor written_at, torch::Tensor sample_ids, int64_t pointer) {
-  if (keys.sizes() != keys_.sizes() || written_at.numel() != size() || sample_ids.numel() != size() || pointer < 0 ||
-      pointer >= size())
+void KeyQueue::restore(torch::Tensor keys, torch::Tensor written_at, torch::Tensor sample_ids, torch::Tensor batch_rows,
+                       int64_t pointer) {
+  if (keys.sizes() != keys_.sizes() || written_at.numel() != size() || sample_ids.numel() != size() ||
+      batch_rows.numel() != size() || pointer < 0 || pointer >= size())
     throw std::runtime_error("checkpoint queue does not match the configuration (dim x K = " + std::to_string(dim()) +
                              " x " + std::to_string(size()) + ")");
   keys_.copy_(keys);
   written_at_.copy_(written_at);
   sample_ids_.copy_(sample_ids);
+  batch_rows_.copy_(batch_rows);
   pointer_ = pointer;
 }
 

@@ -18,6 +18,9 @@ class KeyQueue {
   const torch::Tensor& keys() const { return keys_; }          // dim x K, on the training device
   const torch::Tensor& written_at() const { return written_at_; }  // int64 K (CPU), -1 = never
   const torch::Tensor& sample_ids() const { return sample_ids_; }  // int64 K (CPU), -1 = random
+  // Row of each slot's key within the batch that wrote it (int64 K, CPU, -1 = random): with the
+  // step, enough to re-encode the key from the same sample and augmentation.
+  const torch::Tensor& batch_rows() const { return batch_rows_; }
   int64_t pointer() const { return pointer_; }
   int64_t size() const { return keys_.size(1); }
   int64_t dim() const { return keys_.size(0); }
@@ -27,10 +30,11 @@ class KeyQueue {
   std::pair<double, double> age_stats(int64_t step) const;
 
   // For checkpoints.
-  void restore(torch::Tensor keys, torch::Tensor written_at, torch::Tensor sample_ids, int64_t pointer);
+  void restore(torch::Tensor keys, torch::Tensor written_at, torch::Tensor sample_ids, torch::Tensor batch_rows,
+               int64_t pointer);
 
  private:
-  torch::Tensor keys_, written_at_, sample_ids_;
+  torch::Tensor keys_, written_at_, sample_ids_, batch_rows_;
   int64_t pointer_ = 0;
 };
 

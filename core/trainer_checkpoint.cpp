@@ -46,6 +46,7 @@ void Trainer::save_checkpoint(const std::string& path) {
   archive.write("queue_keys", q.keys());
   archive.write("queue_written_at", q.written_at());
   archive.write("queue_sample_ids", q.sample_ids());
+  archive.write("queue_batch_rows", q.batch_rows());
   archive.write("queue_pointer", torch::tensor(q.pointer()));
   write_atomically(path, [&](const std::string& temp) {
     try {
@@ -90,13 +91,14 @@ void Trainer::load_checkpoint(const std::string& path) {
     model_.query->load(query);
     model_.key->load(key);
     optimizer_->load(optimizer);
-    torch::Tensor step, keys, written_at, sample_ids, pointer;
+    torch::Tensor step, keys, written_at, sample_ids, batch_rows, pointer;
     archive.read("step", step);
     archive.read("queue_keys", keys);
     archive.read("queue_written_at", written_at);
     archive.read("queue_sample_ids", sample_ids);
+    archive.read("queue_batch_rows", batch_rows);
     archive.read("queue_pointer", pointer);
-    model_.queue.restore(keys, written_at.cpu(), sample_ids.cpu(), pointer.item<int64_t>());
+    model_.queue.restore(keys, written_at.cpu(), sample_ids.cpu(), batch_rows.cpu(), pointer.item<int64_t>());
     step_ = step.item<int64_t>();
   } catch (const c10::Error& e) {
     throw std::runtime_error("checkpoint '" + path + "' does not match this configuration: " + e.what_without_backtrace());

@@ -16,3 +16,14 @@ void save_png(const torch::Tensor& image, const std::string& path);
 torch::Tensor make_grid(const torch::Tensor& images, int64_t columns, int64_t gap = 2, uint8_t fill = 255);
 
 }  // namespace moco
+
+namespace moco {
+struct ImageU8;
+struct ImageDataset;
+enum class Split;
+// Decodes an image file into the dataset's shape (channels, height, width) for the analysis API.
+ImageU8 load_image_u8(const std::string& path, int64_t channels, int64_t height, int64_t width);
+// TensorBoard Projector sprite: the listed images tiled without gaps, ceil(sqrt(n)) per row.
+// Returns the side of one cell in pixels.
+int64_t save_sprite(const ImageDataset& dataset, Split split, const std::vector<int64_t>& indices, const std::string& path);
+}  // namespace moco
