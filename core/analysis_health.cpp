@@ -22,7 +22,7 @@ HealthReport health_of_tensors(const torch::Tensor& x, const torch::Tensor& x_po
   h.feature_std = x.std(0).mean().item<double>();
   h.ideal_std = 1.0 / std::sqrt(double(dim));
   auto centred = x - x.mean(0, true);
-  auto eigen = torch::linalg::eigvalsh(centred.t().mm(centred) / double(std::max<int64_t>(1, n - 1)), "L").clamp_min(0);
+  auto eigen = at::linalg_eigvalsh(centred.t().mm(centred) / double(std::max<int64_t>(1, n - 1)), "L").clamp_min(0);
   auto p = eigen / eigen.sum().clamp_min(1e-12);
   h.effective_rank = std::exp(-(p * (p + 1e-12).log()).sum().item<double>());
   return h;

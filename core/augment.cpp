@@ -95,7 +95,7 @@ torch::Tensor Augmenter::crop_and_flip(const torch::Tensor& images, const Augmen
   auto x = images.to(torch::kFloat32).div_(255.0);
   const int64_t n = x.size(0), oh = output_height(), ow = output_width();
   const bool identity = !config_.crop && oh == height_ && ow == width_;
-  if (identity && !p.flip.any().item<bool>()) return x;
+  if (identity && !p.flip.any().item<bool>()) return x;  // p is on the CPU: no device synchronisation
   // The crop box in normalised coordinates (align_corners = false: pixel edges span [-1, 1]).
   auto box = p.crop.to(device);
   auto bx = box.select(1, 0), by = box.select(1, 1), bw = box.select(1, 2), bh = box.select(1, 3);
@@ -112,15 +112,15 @@ torch::Tensor Augmenter::crop_and_flip(const torch::Tensor& images, const Augmen
 
 torch::Tensor Augmenter::color_jitter(torch::Tensor x, const AugmentParams& p) const {
   const auto device = x.device();
-  auto jitter = p.jitter.to(device);
+  // Row selection happens on the CPU copies of the parameters: no device synchronisation.
   auto factors = p.jitter_factors.to(device);
-  auto order = p.jitter_order.to(device);
   const bool colour = channels_ == 3;
   for (int64_t position = 0; position < 4; ++position) {
     for (int64_t op = 0; op < 4; ++op) {
       if (!colour && (op == kSaturation || op == kHue)) continue;  // need colour
-      auto rows = (jitter & (order.select(1, position) == op)).nonzero().squeeze(1);
-      if (rows.numel() == 0) continue;
+      auto cpu_rows = (p.jitter & (p.jitter_order.select(1, position) == op)).nonzero().squeeze(1);
+      if (cpu_rows.numel() == 0) continue;
+      auto rows = cpu_rows.to(device);
       auto img = x.index_select(0, rows);
       auto f = factors.index_select(0, rows).select(1, op).view({-1, 1, 1, 1});
       if (op == kBrightness) {
@@ -142,17 +142,17 @@ torch::Tensor Augmenter::color_jitter(torch::Tensor x, const AugmentParams& p) c
 }
 
 torch::Tensor Augmenter::gaussian_blur(torch::Tensor x, const AugmentParams& p) const {
-  auto rows = p.blur.nonzero().squeeze(1);
-  if (rows.numel() == 0) return x;
+  auto cpu_rows = p.blur.nonzero().squeeze(1);  // on the CPU: no device synchronisation
+  if (cpu_rows.numel() == 0) return x;
   const auto device = x.device();
-  rows = rows.to(device);
+  auto rows = cpu_rows.to(device);
   auto img = x.index_select(0, rows);
   const int64_t n = img.size(0), c = img.size(1), h = img.size(2), w = img.size(3);
   // Kernel of +-3 sigma_max, limited so reflect padding stays inside the image.
   int64_t radius = int64_t(std::ceil(3 * config_.blur_sigma_max));
   radius = std::max<int64_t>(1, std::min({radius, h - 1, w - 1}));
   auto offsets = torch::arange(-radius, radius + 1, torch::TensorOptions().dtype(torch::kFloat32).device(device));
-  auto sigma = p.sigma.to(device).index_select(0, rows).clamp_min(1e-3).view({n, 1});
+  auto sigma = p.sigma.index_select(0, cpu_rows).clamp_min(1e-3).view({n, 1}).to(device);
   auto kernel = (-(offsets * offsets).view({1, -1}) / (2 * sigma * sigma)).exp();
   kernel = (kernel / kernel.sum(1, true)).repeat_interleave(c, 0);  // (n*c) x k
   namespace F = torch::nn::functional;
@@ -172,7 +172,8 @@ torch::Tensor Augmenter::apply_unnormalized(const torch::Tensor& images, const A
   auto x = crop_and_flip(images, p);
   x = color_jitter(x, p);
   if (channels_ == 3) {
-    auto rows = p.grayscale.nonzero().squeeze(1).to(x.device());
+    auto rows = p.grayscale.nonzero().squeeze(1);
+    if (rows.numel() > 0) rows = rows.to(x.device());
     if (rows.numel() > 0) x = x.index_copy(0, rows, rgb_to_grayscale(x.index_select(0, rows)).expand({-1, 3, -1, -1}));
   }
   return gaussian_blur(x, p);

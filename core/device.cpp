@@ -10,9 +10,10 @@ torch::Device resolve_device(const std::string& name) {
   const bool cuda = torch::cuda::is_available();
   if (name == "cuda") {
     if (!cuda) throw std::runtime_error("device 'cuda' requested but this LibTorch sees no CUDA GPU");
+    at::globalContext().setBenchmarkCuDNN(true);  // fixed input sizes: let cuDNN pick its fastest kernels
     return torch::Device(torch::kCUDA, 0);
   }
-  if (name == "auto") return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+  if (name == "auto") return cuda ? resolve_device("cuda") : torch::Device(torch::kCPU);
   throw std::invalid_argument("unknown device '" + name + "' (auto, cpu or cuda)");
 }
 

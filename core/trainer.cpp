@@ -125,15 +125,33 @@ AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n)
   return augmenter_.sample(n, gen);
 }
 
+Trainer::Views Trainer::next_views() {
+  const int64_t b = config_.optim.batch_size;
+  Views v;
+  v.ids = batch_indices(step_);
+  auto images = train_images_.index_select(0, v.ids.to(model_.device));
+  v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
+  v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
+  return v;
+}
+
 StepMetrics Trainer::step() {
   const auto start = std::chrono::steady_clock::now();
   apply_pending_changes();
+  auto metrics = step_on_views(next_views());
+  // Include the augmentation in the step's time.
+  metrics.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics.images_per_second = metrics.step_seconds > 0 ? 2.0 * double(config_.optim.batch_size) / metrics.step_seconds : 0.0;
+  return metrics;
+}
+
+StepMetrics Trainer::step_on_views(const Views& views) {
+  const auto start = std::chrono::steady_clock::now();
   const auto& c = config_;
   const int64_t b = c.optim.batch_size;
-  auto ids = batch_indices(step_);
-  auto images = train_images_.index_select(0, ids.to(model_.device));
-  auto x_q = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
-  auto x_k = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
+  const auto& ids = views.ids;
+  const auto& x_q = views.query;
+  const auto& x_k = views.key;
 
   const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);

@@ -33,6 +33,14 @@ class Trainer {
   // One iteration; throws NonFiniteLossError without touching the model when the loss is not finite.
   StepMetrics step();
 
+  // The two parts of step(), for benchmarks: the batch and its two augmented views for the next
+  // step, and one MoCo iteration on given views (e.g. the same fixed views again and again).
+  struct Views {
+    torch::Tensor ids, query, key;
+  };
+  Views next_views();
+  StepMetrics step_on_views(const Views& views);
+
   int64_t steps_done() const { return step_; }
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
   // The lr schedule's horizon: run.total_steps, else run.epochs x steps per epoch.

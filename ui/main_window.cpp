@@ -1,122 +1,278 @@
 #include "main_window.h"
 
-#include <qcustomplot.h>
-
-#include <QHBoxLayout>
-#include <QLabel>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QStatusBar>
-#include <QTimer>
+#include <QTabWidget>
+#include <QToolBar>
 #include <QVBoxLayout>
-#include <cmath>
 
-#include "training_session.h"
+#include "dataset_cache.h"
+#include "experiment_panel.h"
+#include "file_actions.h"
+#include "knn_monitor.h"
+#include "message_banner.h"
+#include "plots/plot_grid.h"
+#include "run.h"
+#include "run_dock.h"
+#include "session_controller.h"
+#include "status_panel.h"
+#include "training_actions.h"
+#include "views/augment_pairs_view.h"
+#include "views/neighbours_view.h"
+#include "views/tsne_view.h"
 
 namespace moco {
 namespace {
-constexpr int kRefreshMs = 40;  // plots refresh at 25 Hz at most, never once per training step
-}
+constexpr QSize kDefaultSize(1400, 900);  // a classroom projector's comfortable size
+constexpr int kStatusMessageMs = 6000;
+constexpr int kDockWidth = 430;  // the experiment form's two-field rows fit without scrolling
+}  // namespace
 
 MainWindow::MainWindow(Config config, QWidget* parent)
-    : QMainWindow(parent), config_(std::move(config)), lossPlot_(new QCustomPlot), refresh_(new QTimer(this)) {
+    : QMainWindow(parent),
+      controller_(new SessionController(this)),
+      runs_(new RunList(this)),
+      datasets_(new DatasetCache(this)),
+      knn_(new KnnMonitor(controller_, datasets_, this)) {
   setWindowTitle(tr("MoCo Workbench"));
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+  panel_ = new ExperimentPanel(this);
+  panel_->setConfig(config);
+  addDockWidget(Qt::LeftDockWidgetArea, panel_);
+
+  banner_ = new MessageBanner;
+  plots_ = new PlotGrid(runs_);
+  views_ = new QTabWidget;
+  views_->setObjectName("views");
+  views_->setDocumentMode(true);
+  views_->addTab(plots_, tr("Training curves"));
+  buildViews();
   auto* central = new QWidget;
-  auto* layout = new QVBoxLayout(central);
-  auto* buttons = new QHBoxLayout;
-  startButton_ = new QPushButton(tr("Start"));
-  pauseButton_ = new QPushButton(tr("Pause"));
-  stopButton_ = new QPushButton(tr("Stop"));
-  pauseButton_->setEnabled(false);
-  stopButton_->setEnabled(false);
-  buttons->addWidget(startButton_);
-  buttons->addWidget(pauseButton_);
-  buttons->addWidget(stopButton_);
-  buttons->addStretch();
-  layout->addLayout(buttons);
-  layout->addWidget(lossPlot_, 1);
+  auto* column = new QVBoxLayout(central);
+  column->setContentsMargins(4, 4, 4, 0);
+  column->setSpacing(4);
+  column->addWidget(banner_);
+  column->addWidget(views_, 1);
   setCentralWidget(central);
-  status_ = new QLabel(tr("Ready: %1, preset %2").arg(QString::fromStdString(config_.data.dataset), QString::fromStdString(config_.preset)));
-  statusBar()->addWidget(status_);
 
-  lossPlot_->addGraph();
-  lossPlot_->graph(0)->setName(tr("InfoNCE loss"));
-  lossPlot_->graph(0)->setPen(QPen(QColor(31, 119, 180), 1.5));
-  lossPlot_->addGraph();
-  lossPlot_->graph(1)->setName(tr("chance ln(K+1)"));
-  lossPlot_->graph(1)->setPen(QPen(Qt::gray, 1, Qt::DashLine));
-  lossPlot_->xAxis->setLabel(tr("step"));
-  lossPlot_->yAxis->setLabel(tr("loss"));
-  lossPlot_->legend->setVisible(true);
+  actions_ = new TrainingActions(this);
+  auto* toolbar = addToolBar(tr("Training"));
+  toolbar->setObjectName("trainingToolbar");
+  toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toolbar->setMovable(false);
+  actions_->addTo(toolbar);
+  status_ = new StatusPanel(statusBar());
 
-  connect(startButton_, &QPushButton::clicked, this, &MainWindow::startTraining);
-  connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::togglePause);
-  connect(stopButton_, &QPushButton::clicked, this, &MainWindow::stopTraining);
-  connect(refresh_, &QTimer::timeout, this, &MainWindow::drainSession);
-  resize(1000, 640);
+  files_ = new FileActions({this, panel_, controller_, runs_, &settings_, [this] { return runDock_->currentRun(); },
+                            [this] { return liveRun(); }});
+  runDock_ = new RunDock(runs_, {files_->openRun(), files_->saveRun()}, this);
+  addDockWidget(Qt::LeftDockWidgetArea, runDock_);
+  resizeDocks({panel_, runDock_}, {640, 220}, Qt::Vertical);
+  resizeDocks({panel_}, {kDockWidth}, Qt::Horizontal);
+  buildMenus();
+  connectController();
+  connectAnalysis();
+
+  connect(actions_->start(), &QAction::triggered, this, &MainWindow::startTraining);
+  connect(actions_->pause(), &QAction::triggered, controller_, &SessionController::togglePause);
+  connect(actions_->step(), &QAction::triggered, this, &MainWindow::stepTraining);
+  connect(actions_->stop(), &QAction::triggered, controller_, &SessionController::stop);
+  connect(actions_->reset(), &QAction::triggered, this, &MainWindow::resetTraining);
+  connect(panel_, &ExperimentPanel::configEdited, this, &MainWindow::onConfigEdited);
+  connect(panel_, &ExperimentPanel::validityChanged, this, &MainWindow::updateActions);
+  connect(panel_, &ExperimentPanel::configReplaced, this, &MainWindow::followExperiment);
+  connect(files_, &FileActions::failed, this,
+          [this](const QString& title, const QString& message) { banner_->show(MessageBanner::Level::Error, title + ":", message); });
+  connect(files_, &FileActions::done, this, [this](const QString& message) { statusBar()->showMessage(message, kStatusMessageMs); });
+  connect(runs_, &RunList::runRemoved, this, [this](int id) {
+    if (id == liveRunId_) liveRunId_ = 0;
+  });
+
+  resize(kDefaultSize);
+  if (!restoreGeometry(settings_.windowGeometry())) resize(kDefaultSize);
+  restoreState(settings_.windowState());
+  updateActions();
+  followExperiment();
 }
 
-MainWindow::~MainWindow() = default;  // ~TrainingSession stops and joins the worker
-
-void MainWindow::startTraining() {
-  session_ = std::make_unique<TrainingSession>(config_);
-  lossPlot_->graph(0)->data()->clear();
-  lossPlot_->graph(1)->data()->clear();
-  session_->start();
-  refresh_->start(kRefreshMs);
-  startButton_->setEnabled(false);
-  pauseButton_->setEnabled(true);
-  stopButton_->setEnabled(true);
-  status_->setText(tr("Loading %1 ...").arg(QString::fromStdString(config_.data.dataset)));
+MainWindow::~MainWindow() {
+  controller_->reset();  // joins the worker before any widget it reports to goes away
 }
 
-void MainWindow::togglePause() {
-  if (!session_) return;
-  if (session_->state() == SessionState::Paused || pauseButton_->text() == tr("Resume")) {
-    session_->resume();
-    pauseButton_->setText(tr("Pause"));
-  } else {
-    session_->pause();
-    pauseButton_->setText(tr("Resume"));
-  }
+Run* MainWindow::liveRun() const { return runs_->find(liveRunId_); }
+
+void MainWindow::showMessage(const QString& message) { banner_->show(MessageBanner::Level::Warning, tr("Note:"), message); }
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  files_->addTo(file);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  connect(file, &QMenu::aboutToShow, files_, &FileActions::update);
+
+  auto* training = menuBar()->addMenu(tr("&Training"));
+  for (auto* a : {actions_->start(), actions_->pause(), actions_->step(), actions_->stop()}) training->addAction(a);
+  training->addSeparator();
+  training->addAction(actions_->reset());
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(panel_->toggleViewAction());
+  view->addAction(runDock_->toggleViewAction());
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Keyboard shortcuts"), this, [this] {
+    QMessageBox::information(this, tr("Keyboard shortcuts"),
+                             tr("Ctrl+Return  start\nSpace  pause / resume\nS  one step\nCtrl+.  stop\nCtrl+R  reset\n"
+                                "Ctrl+O / Ctrl+S  open / save experiment\nCtrl+Shift+O / Ctrl+Shift+S  open / save run"));
+  });
+  help->addAction(tr("About"), this, [this] {
+    QMessageBox::about(this, tr("About MoCo Workbench"),
+                       tr("Train MoCo (He et al. 2019; v2, Chen et al. 2020) and watch it learn.\nGPL-3.0-or-later."));
+  });
 }
 
-void MainWindow::stopTraining() {
-  if (session_) session_->stop();
+void MainWindow::buildViews() {
+  pairs_ = new AugmentPairsView;
+  tsne_ = new TsneView(controller_, datasets_);
+  neighbours_ = new NeighboursView(controller_, datasets_);
+  views_->addTab(pairs_, tr("Augmented pairs"));
+  views_->addTab(tsne_, tr("t-SNE map"));
+  views_->addTab(neighbours_, tr("Neighbours"));
 }
 
-void MainWindow::drainSession() {
-  if (!session_) return;
-  const auto metrics = session_->take_metrics();
-  for (const auto& m : metrics) {
-    lossPlot_->graph(0)->addData(double(m.step), m.loss);
-    lossPlot_->graph(1)->addData(double(m.step), m.chance_loss);
+void MainWindow::connectAnalysis() {
+  connect(datasets_, &DatasetCache::loadingStarted, this, [this] { status_->showJob(tr("loading data"), 0, 0); });
+  connect(datasets_, &DatasetCache::loaded, this, [this] {
+    status_->showJob({}, 1, 1);
+    pairs_->setDataset(datasets_->current(), datasets_->info());
+  });
+  connect(datasets_, &DatasetCache::failed, this, [this](const QString& message) {
+    status_->showJob({}, 1, 1);
+    banner_->show(MessageBanner::Level::Warning, tr("Cannot load the dataset:"), message);
+  });
+  connect(plots_, &PlotGrid::knnIntervalChanged, knn_, &KnnMonitor::setInterval);
+  connect(plots_, &PlotGrid::evaluateRequested, knn_, &KnnMonitor::evaluateNow);
+  connect(knn_, &KnnMonitor::busyChanged, plots_, &PlotGrid::setEvaluating);
+  connect(knn_, &KnnMonitor::evaluated, this, [this](int runId, const KnnReport& report) {
+    if (Run* run = runs_->find(runId)) runs_->appendKnn(run, report);
+  });
+  connect(knn_, &KnnMonitor::floorsReady, this, [this](int runId, const Floors& floors) {
+    if (Run* run = runs_->find(runId)) runs_->setFloors(run, floors);
+  });
+  connect(knn_, &KnnMonitor::failed, this, [this](const QString& m) { banner_->show(MessageBanner::Level::Warning, tr("Evaluation:"), m); });
+  connect(tsne_, &TsneView::progress, status_, &StatusPanel::showJob);
+  connect(tsne_, &TsneView::imageChosen, this, [this](Split, qint64 index) {
+    views_->setCurrentWidget(neighbours_);
+    neighbours_->setQuery(index);
+  });
+}
+
+void MainWindow::followExperiment() {
+  const Config& c = panel_->config();
+  bool dataValid = true, augmentValid = true;
+  for (const auto& issue : validate(c)) {
+    dataValid &= issue.field.rfind("data.", 0) != 0;
+    augmentValid &= issue.field.rfind("augment.", 0) != 0;
   }
-  if (!metrics.empty()) {
-    const auto& last = metrics.back();
-    lossPlot_->rescaleAxes();
-    lossPlot_->replot(QCustomPlot::rpQueuedReplot);
-    status_->setText(tr("step %1/%2  epoch %3  loss %4  %5 img/s  %6")
-                         .arg(last.step)
-                         .arg(session_->stop_at_step())
-                         .arg(last.epoch + 1)
-                         .arg(last.loss, 0, 'f', 3)
-                         .arg(last.images_per_second, 0, 'f', 0)
-                         .arg(QString::fromStdString(session_->device_name())));
+  if (dataValid) datasets_->request(c.data);
+  if (augmentValid) pairs_->setAugmentation(c.augment);
+}
+
+void MainWindow::connectController() {
+  connect(controller_, &SessionController::metricsArrived, this, [this](const QVector<StepMetrics>& metrics) {
+    if (Run* run = liveRun()) runs_->appendMetrics(run, metrics);
+    status_->showStep(metrics.back(), controller_->stopAtStep());
+  });
+  connect(controller_, &SessionController::stateChanged, this, &MainWindow::onStateChanged);
+  connect(controller_, &SessionController::failed, this, [this](const QString& message) {
+    banner_->show(MessageBanner::Level::Error, tr("Training failed:"), message);
+  });
+  connect(controller_, &SessionController::warning, this,
+          [this](const QString& message) { banner_->show(MessageBanner::Level::Warning, tr("Warning:"), message); });
+  connect(controller_, &SessionController::saved, this,
+          [this](const QString& path) { statusBar()->showMessage(tr("Saved %1").arg(path), kStatusMessageMs); });
+}
+
+void MainWindow::startTraining() { beginRun(false); }
+
+void MainWindow::stepTraining() {
+  if (controller_->isActive()) controller_->stepOnce();
+  else beginRun(true);
+}
+
+void MainWindow::beginRun(bool paused) {
+  if (controller_->isActive() || !panel_->isValid()) return;
+  banner_->hide();
+  const Config& config = panel_->config();
+  Run run;
+  run.name = runs_->nextName(config);
+  run.config = config;
+  run.status = QString::fromLatin1(to_string(SessionState::Loading));
+  liveRunId_ = runs_->add(std::move(run))->id;
+  status_->clear();
+  datasets_->request(config.data);  // the views' copy; the session shares it when already loaded
+  controller_->start(config, datasets_->get(config.data), 0, paused);
+  knn_->runStarted(liveRunId_, config);
+  if (paused) controller_->stepOnce();
+}
+
+void MainWindow::resetTraining() {
+  controller_->reset();
+  if (Run* run = liveRun()) runs_->remove(run);
+  liveRunId_ = 0;
+  for (const auto& run : runs_->runs()) runs_->setShown(run.get(), false);
+  banner_->hide();
+  status_->clear();
+  updateActions();
+}
+
+void MainWindow::onConfigEdited(const QString& key) {
+  if (key == "preset" || key.startsWith("data.") || key.startsWith("augment.")) followExperiment();
+  if (!controller_->isActive() || !panel_->issueAt(key).isEmpty()) return;
+  const Config& c = panel_->config();
+  const bool all = key == "preset";
+  QStringList applied;
+  if (all || key == "moco.momentum") {
+    controller_->setMomentum(c.moco.momentum);
+    applied << tr("m = %1").arg(c.moco.momentum);
   }
-  for (const auto& e : session_->take_events()) {
-    if (e.kind == SessionEvent::Kind::Failed) QMessageBox::warning(this, tr("Training failed"), QString::fromStdString(e.message));
-    if (e.kind == SessionEvent::Kind::Warning) statusBar()->showMessage(QString::fromStdString(e.message), 10000);
+  if (all || key == "moco.temperature") {
+    controller_->setTemperature(c.moco.temperature);
+    applied << tr("τ = %1").arg(c.moco.temperature);
   }
-  const auto state = session_->state();
-  if (state == SessionState::Finished || state == SessionState::Stopped || state == SessionState::Failed) {
-    refresh_->stop();
-    startButton_->setEnabled(true);
-    pauseButton_->setEnabled(false);
-    pauseButton_->setText(tr("Pause"));
-    stopButton_->setEnabled(false);
-    statusBar()->showMessage(tr("Training %1").arg(to_string(state)));
+  if (all || key == "optim.lr") {
+    controller_->setLearningRate(c.optim.lr);
+    applied << tr("lr = %1").arg(c.optim.lr);
   }
+  if (all || key.startsWith("augment.")) {
+    controller_->setAugmentation(c.augment);
+    applied << tr("augmentation");
+  }
+  if (!applied.isEmpty()) statusBar()->showMessage(tr("⚡ Live: %1 from the next step").arg(applied.join(", ")), kStatusMessageMs);
+}
+
+void MainWindow::onStateChanged(SessionState state) {
+  if (Run* run = liveRun()) runs_->setStatus(run, QString::fromLatin1(to_string(state)));
+  status_->setState(state, controller_->deviceName());
+  panel_->setTraining(controller_->isActive());
+  updateActions();
+}
+
+void MainWindow::updateActions() {
+  actions_->update(controller_->state(), controller_->isActive(), panel_->isValid() ? QString() : panel_->problems());
+  files_->update();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  settings_.setWindowGeometry(saveGeometry());
+  settings_.setWindowState(saveState());
+  settings_.setLastExperiment(QString::fromStdString(to_json(panel_->config())));
+  controller_->reset();  // stops after the current step (at most about a second) and joins
+  event->accept();
 }
 
 }  // namespace moco

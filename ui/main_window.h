@@ -1,19 +1,32 @@
-// The workbench window: start a MoCo run on the default experiment and watch its loss live.
+// The workbench window. It only assembles: the experiment dock, the run dock, the plot grid and
+// views, the toolbar and menus, and wires them to the SessionController; each part is its own class.
 #pragma once
 
 #include <QMainWindow>
-#include <memory>
 
+#include "app_settings.h"
 #include "config.h"
+#include "training_session.h"
 
-class QCustomPlot;
-class QLabel;
-class QPushButton;
-class QTimer;
+class QTabWidget;
 
 namespace moco {
 
-class TrainingSession;
+class AugmentPairsView;
+class DatasetCache;
+class ExperimentPanel;
+class FileActions;
+class KnnMonitor;
+class NeighboursView;
+class TsneView;
+class MessageBanner;
+class PlotGrid;
+class RunDock;
+class RunList;
+class SessionController;
+class StatusPanel;
+class TrainingActions;
+struct Run;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -21,19 +34,61 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(Config config, QWidget* parent = nullptr);
   ~MainWindow() override;
 
- private slots:
+  ExperimentPanel* experimentPanel() const { return panel_; }
+  SessionController* controller() const { return controller_; }
+  PlotGrid* plots() const { return plots_; }
+  TrainingActions* trainingActions() const { return actions_; }
+  RunList* runs() const { return runs_; }
+  RunDock* runDock() const { return runDock_; }
+  FileActions* fileActions() const { return files_; }
+  MessageBanner* banner() const { return banner_; }
+  QTabWidget* views() const { return views_; }
+  DatasetCache* datasets() const { return datasets_; }
+  AugmentPairsView* pairsView() const { return pairs_; }
+  TsneView* tsneView() const { return tsne_; }
+  NeighboursView* neighboursView() const { return neighbours_; }
+  KnnMonitor* knnMonitor() const { return knn_; }
+  // The run being trained (or last trained); null after Reset.
+  Run* liveRun() const;
+  // A warning in the banner (e.g. an unreadable experiment at start-up).
+  void showMessage(const QString& message);
+
+ public slots:
   void startTraining();
-  void togglePause();
-  void stopTraining();
-  void drainSession();  // timer-driven: moves buffered metrics into the plot
+  void stepTraining();
+  void resetTraining();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
 
  private:
-  Config config_;
-  std::unique_ptr<TrainingSession> session_;
-  QCustomPlot* lossPlot_;
-  QPushButton *startButton_, *pauseButton_, *stopButton_;
-  QLabel* status_;
-  QTimer* refresh_;
+  void buildMenus();
+  void buildViews();
+  void connectController();
+  void connectAnalysis();
+  void followExperiment();  // the dataset and the augmentation previews follow the panel
+  void onConfigEdited(const QString& key);
+  void onStateChanged(SessionState state);
+  void updateActions();
+  void beginRun(bool paused);
+
+  AppSettings settings_;
+  SessionController* controller_;
+  RunList* runs_;
+  DatasetCache* datasets_;
+  KnnMonitor* knn_;
+  ExperimentPanel* panel_;
+  PlotGrid* plots_;
+  QTabWidget* views_;
+  AugmentPairsView* pairs_;
+  TsneView* tsne_;
+  NeighboursView* neighbours_;
+  MessageBanner* banner_;
+  TrainingActions* actions_;
+  StatusPanel* status_;
+  FileActions* files_;
+  RunDock* runDock_;
+  int liveRunId_ = 0;
 };
 
 }  // namespace moco

@@ -1,0 +1,86 @@
+// Times our MoCo engine the way bench/python/moco_reference.py times the Python reference, and
+// prints one JSON object with the same fields.
+//   e2e:     Trainer::step (batched augmentation on the device + the MoCo step)
+//   engine:  the MoCo step alone, on two fixed pre-augmented views reused every step
+//   augment: the augmentation alone (two views per step)
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "analysis.h"
+#include "dataset.h"
+#include "device.h"
+#include "trainer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"MoCo engine throughput benchmark", "train_bench"};
+  std::string mode = "e2e", preset = "v2", json_out;
+  std::vector<std::string> sets;
+  int64_t steps = 20, warmup = 5;
+  app.add_option("--mode", mode)->check(CLI::IsMember({"e2e", "engine", "augment"}));
+  app.add_option("--preset", preset)->check(CLI::IsMember({"v1", "v2"}));
+  app.add_option("--set", sets, "key=value overrides, as moco-train");
+  app.add_option("--steps", steps)->check(CLI::PositiveNumber);
+  app.add_option("--warmup", warmup);
+  app.add_option("--json-out", json_out);
+  CLI11_PARSE(app, argc, argv);
+  try {
+    moco::Config config = moco::preset_by_name(preset);
+    config.run.total_steps = warmup + steps;  // the cosine spans the benchmark, as the reference's
+    for (const auto& s : sets) {
+      const auto eq = s.find('=');
+      if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + s + "'");
+      moco::set_config_value(config, s.substr(0, eq), s.substr(eq + 1));
+    }
+    auto dataset = moco::load_dataset_shared(config.data);
+    moco::Trainer trainer(config, dataset);
+    auto sync = [&] {
+      if (trainer.device().is_cuda()) torch::cuda::synchronize();
+    };
+    const auto fixed = trainer.next_views();
+    std::vector<double> losses;
+    auto run = [&](int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        if (mode == "e2e") losses.push_back(trainer.step().loss);
+        else if (mode == "engine") losses.push_back(trainer.step_on_views(fixed).loss);
+        else trainer.next_views();
+      }
+      sync();
+    };
+    run(warmup);
+    losses.clear();
+    const auto start = std::chrono::steady_clock::now();
+    run(steps);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    double last10 = 0;
+    const size_t tail = std::min<size_t>(10, losses.size());
+    for (size_t i = losses.size() - tail; i < losses.size(); ++i) last10 += losses[i] / double(tail);
+    const int64_t batch = config.optim.batch_size;
+    nlohmann::json out = {{"implementation", "moco-workbench"},
+                          {"variant", mode},
+                          {"preset", preset},
+                          {"encoder", config.model.encoder},
+                          {"device", moco::describe_device(trainer.device())},
+                          {"steps", steps},
+                          {"warmup", warmup},
+                          {"batch", batch},
+                          {"K", config.moco.queue_size},
+                          {"threads", torch::get_num_threads()},
+                          {"seconds", seconds},
+                          {"images_per_second", 2.0 * double(batch * steps) / seconds},
+                          {"seconds_per_1000_steps", seconds / double(steps) * 1000.0},
+                          {"peak_rss_self_mib", double(usage.ru_maxrss) / 1024.0},
+                          {"loss_last10_mean", mode == "augment" ? 0.0 : last10}};
+    std::cout << out.dump() << std::endl;
+    if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "train_bench: " << e.what() << std::endl;
+    return 2;
+  }
+}

@@ -1,0 +1,87 @@
+#include "knn_monitor.h"
+
+#include <algorithm>
+
+#include "background.h"
+#include "dataset_cache.h"
+#include "session_controller.h"
+
+namespace moco {
+namespace {
+constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to about a second on a CPU
+constexpr int64_t kTestLimit = 1000;  // 0.1 % resolution is plenty for a live plot
+}  // namespace
+
+KnnOptions KnnMonitor::optionsFor(int64_t trainSize) {
+  KnnOptions o;
+  o.bank_size = std::min(kBankLimit, trainSize);
+  o.test_size = kTestLimit;
+  o.k = std::max<int64_t>(1, std::min<int64_t>(o.k, o.bank_size));  // the demo's 200, unless the bank is smaller
+  return o;
+}
+
+KnnMonitor::KnnMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent)
+    : QObject(parent), controller_(controller), datasets_(datasets) {
+  connect(controller_, &SessionController::metricsArrived, this,
+          [this](const QVector<StepMetrics>& m) { onMetrics(m.back().step); });
+  // A job queued after the worker ended never runs: release the busy flag with the session.
+  connect(controller_, &SessionController::stateChanged, this, [this](SessionState state) {
+    const bool ended = state != SessionState::Loading && state != SessionState::Running && state != SessionState::Paused;
+    if (ended && busy_ && !controller_->acceptsJobs()) {
+      busy_ = false;
+      emit busyChanged(false);
+    }
+  });
+  connect(datasets_, &DatasetCache::loaded, this, [this] {
+    if (floorsPending_) computeFloors();
+  });
+}
+
+void KnnMonitor::setInterval(int steps) { interval_ = steps; }
+
+void KnnMonitor::runStarted(int runId, const Config& config) {
+  runId_ = runId;
+  config_ = config;
+  lastEvaluated_ = 0;
+  floorsPending_ = true;
+  datasets_->request(config.data);
+  computeFloors();
+}
+
+void KnnMonitor::computeFloors() {
+  auto dataset = datasets_->get(config_.data);
+  if (!dataset) return;  // DatasetCache::loaded calls again
+  floorsPending_ = false;
+  const int runId = runId_;
+  const Config config = config_;
+  const KnnOptions options = optionsFor(datasets_->info().train_size);
+  runInBackground(
+      this, [config, dataset, options] { return knn_floors(config, *dataset, options); },
+      [this, runId](Floors floors) { emit floorsReady(runId, floors); },
+      [this](const QString& message) { emit failed(tr("kNN floors: %1").arg(message)); });
+}
+
+void KnnMonitor::onMetrics(int64_t step) {
+  if (interval_ > 0 && step >= lastEvaluated_ + interval_) evaluateNow();
+}
+
+void KnnMonitor::evaluateNow() {
+  if (busy_ || !controller_->acceptsJobs()) return;
+  const auto info = datasets_->get(config_.data) ? datasets_->info() : DatasetInfo{};
+  const KnnOptions options = optionsFor(info.train_size > 0 ? info.train_size : kBankLimit);
+  auto report = std::make_shared<KnnReport>();
+  const int runId = runId_;
+  busy_ = true;
+  lastEvaluated_ = controller_->stepsDone();
+  emit busyChanged(true);
+  controller_->runJob([report, options](Trainer& trainer) { *report = knn_monitor(trainer, options); },
+                      [this, report, runId](const QString& error) {
+                        busy_ = false;
+                        lastEvaluated_ = std::max(lastEvaluated_, report->step);
+                        emit busyChanged(false);
+                        if (error.isEmpty()) emit evaluated(runId, *report);
+                        else emit failed(tr("kNN evaluation: %1").arg(error));
+                      });
+}
+
+}  // namespace moco

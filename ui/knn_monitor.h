@@ -1,0 +1,56 @@
+// Schedules the kNN monitor (analysis.h knn_monitor) on the training thread every N steps or on
+// request, and computes the run's floors (raw-pixel and random-encoder kNN) once in the background.
+// Results go out as signals tagged with the run they belong to.
+#pragma once
+
+#include <QObject>
+
+#include "analysis.h"
+#include "config.h"
+#include "metrics.h"
+
+namespace moco {
+
+class DatasetCache;
+class SessionController;
+
+class KnnMonitor : public QObject {
+  Q_OBJECT
+ public:
+  KnnMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent = nullptr);
+
+  // Every `steps` training steps (0 = only on request).
+  void setInterval(int steps);
+  int interval() const { return interval_; }
+  // A new run `runId` of `config` began: restarts the schedule and computes its floors.
+  void runStarted(int runId, const Config& config);
+  // Evaluates the running session now (between two steps).
+  void evaluateNow();
+  bool busy() const { return busy_; }
+  // The options used for `trainSize` training images: bank of at most 5000, 1000 test images.
+  static KnnOptions optionsFor(int64_t trainSize);
+
+ signals:
+  void evaluated(int runId, const moco::KnnReport& report);
+  void floorsReady(int runId, const moco::Floors& floors);
+  void failed(const QString& message);
+  void busyChanged(bool busy);
+
+ private:
+  void onMetrics(int64_t step);
+  void computeFloors();
+
+  SessionController* controller_;
+  DatasetCache* datasets_;
+  int interval_ = 0;
+  int runId_ = 0;
+  Config config_;
+  int64_t lastEvaluated_ = 0;
+  bool busy_ = false;
+  bool floorsPending_ = false;
+};
+
+}  // namespace moco
+
+Q_DECLARE_METATYPE(moco::KnnReport)
+Q_DECLARE_METATYPE(moco::Floors)

@@ -1,0 +1,174 @@
+#include "plot_grid.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include "knn_plot.h"
+#include "loss_plot.h"
+#include "palette.h"
+#include "queue_age_histogram.h"
+#include "run.h"
+
+namespace moco {
+namespace {
+constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
+constexpr int kColumns = 4;           // 4 x 2 plots fill a 1400 x 900 window beside the experiment dock
+}  // namespace
+
+PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
+  auto* column = new QVBoxLayout(this);
+  column->setContentsMargins(6, 6, 6, 6);
+  column->setSpacing(6);
+
+  auto* bar = new QHBoxLayout;
+  smoothing_ = new QSlider(Qt::Horizontal);
+  smoothing_->setObjectName("smoothing");
+  smoothing_->setRange(0, kSmoothingTicks - 1);
+  smoothing_->setMaximumWidth(180);
+  smoothing_->setToolTip(tr("EMA smoothing of every curve (0 = raw). The raw values stay visible as a faded line."));
+  smoothingValue_ = new QLabel;
+  smoothingValue_->setMinimumWidth(32);
+  logY_ = new QCheckBox(tr("log y"));
+  logY_->setObjectName("logY");
+  logY_->setToolTip(tr("Logarithmic y axis for the plots of positive values (loss, lr, queue age, drift)."));
+  xAxis_ = new QComboBox;
+  xAxis_->setObjectName("xAxis");
+  xAxis_->addItem(tr("x: step"));
+  xAxis_->addItem(tr("x: training time"));
+  xAxis_->setToolTip(tr("Plot against the step count or the seconds spent training (pauses excluded)."));
+  bar->addWidget(new QLabel(tr("Smoothing")));
+  bar->addWidget(smoothing_);
+  bar->addWidget(smoothingValue_);
+  bar->addSpacing(16);
+  bar->addWidget(logY_);
+  bar->addSpacing(16);
+  bar->addWidget(xAxis_);
+  bar->addSpacing(16);
+  knnEvery_ = new QSpinBox;
+  knnEvery_->setObjectName("knnEvery");
+  knnEvery_->setRange(0, 100000);
+  knnEvery_->setSingleStep(50);
+  knnEvery_->setSpecialValueText(tr("off"));
+  knnEvery_->setPrefix(tr("kNN every "));
+  knnEvery_->setSuffix(tr(" steps"));
+  knnEvery_->setToolTip(tr("Evaluate the encoder with the kNN monitor (200 neighbours, bank of up to 5000 training "
+                           "images, 1000 test images) every N steps, between two steps. 0 = off."));
+  evaluate_ = new QPushButton(tr("Evaluate"));
+  evaluate_->setObjectName("evaluate");
+  evaluate_->setToolTip(tr("Run the kNN monitor now (the run pauses for its duration)"));
+  bar->addWidget(knnEvery_);
+  bar->addWidget(evaluate_);
+  bar->addStretch();
+  column->addLayout(bar);
+
+  loss_ = new LossPlot;
+  const auto pct = [](double v) { return 100.0 * v; };
+  plots_ = {
+      loss_,
+      new MetricPlot(tr("Instance accuracy"), tr("acc@1 among K+1 (%)"),
+                     {{tr("acc@1"), [pct](const StepMetrics& m) { return pct(m.instance_acc1); }, palette::green()}}, false),
+      new MetricPlot(tr("Learning rate"), tr("lr"), {{tr("lr"), [](const StepMetrics& m) { return m.lr; }, palette::orange()}}, true),
+      new MetricPlot(tr("Cosine similarity"), tr("mean cosine"),
+                     {{tr("q·k+ (positive)"), [](const StepMetrics& m) { return m.positive_cosine; }, palette::green()},
+                      {tr("q·queue (negatives)"), [](const StepMetrics& m) { return m.negative_cosine; }, palette::red(),
+                       Qt::DashLine}},
+                     false),
+      new MetricPlot(tr("Queue age"), tr("age (steps)"),
+                     {{tr("mean"), [](const StepMetrics& m) { return m.queue_age_mean; }, palette::purple()},
+                      {tr("max"), [](const StepMetrics& m) { return m.queue_age_max; }, palette::tab10(9), Qt::DashLine}},
+                     true),
+      new MetricPlot(tr("Key-encoder drift"), tr("‖θk − θq‖ / ‖θq‖"),
+                     {{tr("drift"), [](const StepMetrics& m) { return m.key_drift; }, palette::tab10(5)}}, true),
+  };
+  ages_ = new QueueAgeHistogram;
+  knn_ = new KnnPlot;
+  knn_->setObjectName("kNN accuracy");
+  auto* grid = new QGridLayout;
+  grid->setSpacing(6);
+  int index = 0;
+  for (auto* plot : plots_) {
+    plot->setObjectName(plot->title());
+    grid->addWidget(plot, index / kColumns, index % kColumns);
+    ++index;
+    if (plot == plots_[4]) {  // the histogram sits beside the queue-age curves
+      grid->addWidget(ages_, index / kColumns, index % kColumns);
+      ++index;
+    }
+  }
+  grid->addWidget(knn_, index / kColumns, index % kColumns);
+  for (int c = 0; c < kColumns; ++c) grid->setColumnStretch(c, 1);
+  column->addLayout(grid, 1);
+
+  smoothing_->setValue(int(options_.smoothing * kSmoothingTicks));
+  smoothingValue_->setText(QString::number(options_.smoothing, 'f', 2));
+  connect(smoothing_, &QSlider::valueChanged, this, &PlotGrid::readControls);
+  connect(logY_, &QCheckBox::toggled, this, &PlotGrid::readControls);
+  connect(xAxis_, &QComboBox::currentIndexChanged, this, &PlotGrid::readControls);
+  connect(runs_, &RunList::shownChanged, this, &PlotGrid::onShownChanged);
+  connect(runs_, &RunList::metricsAppended, this, &PlotGrid::onMetricsAppended);
+  connect(runs_, &RunList::evaluationChanged, this, [this] { knn_->setRuns(runs_->shownRuns()); });
+  connect(knnEvery_, &QSpinBox::valueChanged, this, &PlotGrid::knnIntervalChanged);
+  connect(evaluate_, &QPushButton::clicked, this, &PlotGrid::evaluateRequested);
+  setOptions(options_);
+}
+
+void PlotGrid::readControls() {
+  PlotOptions o;
+  o.smoothing = double(smoothing_->value()) / kSmoothingTicks;
+  o.logY = logY_->isChecked();
+  o.x = xAxis_->currentIndex() == 1 ? XAxisMode::Time : XAxisMode::Step;
+  smoothingValue_->setText(QString::number(o.smoothing, 'f', 2));
+  options_ = o;
+  for (auto* plot : plots_) {
+    plot->setOptions(o);
+    plot->refresh();
+  }
+  knn_->setTimeAxis(o.x == XAxisMode::Time);
+}
+
+void PlotGrid::setEvaluating(bool busy) {
+  evaluate_->setEnabled(!busy);
+  evaluate_->setText(busy ? tr("Evaluating…") : tr("Evaluate"));
+}
+
+void PlotGrid::setOptions(const PlotOptions& options) {
+  {
+    QSignalBlocker a(smoothing_), b(logY_), c(xAxis_);
+    smoothing_->setValue(int(options.smoothing * kSmoothingTicks));
+    logY_->setChecked(options.logY);
+    xAxis_->setCurrentIndex(options.x == XAxisMode::Time ? 1 : 0);
+  }
+  readControls();
+  onShownChanged();
+}
+
+void PlotGrid::onShownChanged() {
+  const auto shown = runs_->shownRuns();
+  for (auto* plot : plots_) {
+    plot->setRuns(shown);
+    plot->refresh();
+  }
+  ages_->showRun(shown.isEmpty() ? nullptr : shown.back());
+  knn_->setRuns(shown);
+}
+
+void PlotGrid::onMetricsAppended(Run* run, int first) {
+  if (!run->shown) return;
+  for (auto* plot : plots_) {
+    plot->appendPoints(*run, first);
+    plot->refresh();
+  }
+  const auto shown = runs_->shownRuns();
+  if (!shown.isEmpty() && shown.back() == run) ages_->showRun(run);
+  knn_->setRuns(shown);  // the x axis follows the run
+}
+
+}  // namespace moco

@@ -1,0 +1,67 @@
+#include "plot_style.h"
+
+#include <qcustomplot.h>
+
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
+
+namespace moco {
+namespace {
+constexpr double kPngScale = 2.0;  // exported PNGs at twice the screen resolution: crisp on slides
+}
+
+void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel, const QString& yLabel) {
+  QFont font = plot->font();
+  font.setPointSizeF(8.5);
+  QFont titleFont = font;
+  titleFont.setPointSizeF(10);
+  titleFont.setBold(true);
+  plot->setNoAntialiasingOnDrag(true);
+  plot->setAntialiasedElements(QCP::aePlottables);
+  plot->plotLayout()->insertRow(0);
+  auto* heading = new QCPTextElement(plot, title, titleFont);
+  heading->setMargins(QMargins(0, 4, 0, 0));
+  plot->plotLayout()->addElement(0, 0, heading);
+  for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+    axis->setTickLabelFont(font);
+    axis->setLabelFont(font);
+    axis->setBasePen(QPen(QColor(150, 150, 150)));
+    axis->setTickPen(QPen(QColor(150, 150, 150)));
+    axis->setSubTickPen(QPen(QColor(190, 190, 190)));
+    axis->setTickLabelColor(QColor(60, 60, 60));
+    axis->setLabelColor(QColor(60, 60, 60));
+    axis->grid()->setPen(QPen(QColor(228, 228, 228), 1, Qt::SolidLine));
+    axis->grid()->setSubGridVisible(false);
+    axis->setPadding(2);
+    axis->setLabelPadding(3);
+  }
+  plot->xAxis->setLabel(xLabel);
+  plot->yAxis->setLabel(yLabel);
+  plot->legend->setFont(font);
+  plot->legend->setBrush(QColor(255, 255, 255, 210));
+  plot->legend->setBorderPen(QPen(QColor(210, 210, 210)));
+  plot->legend->setIconSize(18, 8);
+  plot->legend->setRowSpacing(-2);
+  plot->axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom);
+  plot->axisRect()->setMargins(QMargins(0, 6, 12, 0));
+  plot->setMinimumSize(220, 170);
+}
+
+void showPlotMenu(QCustomPlot* plot, const QPoint& globalPos, const QString& title) {
+  QMenu menu(plot);
+  QString base = title.toLower();
+  base.replace(QRegularExpression("[^a-z0-9]+"), "-");
+  auto* png = menu.addAction(QObject::tr("Export as PNG…"));
+  auto* pdf = menu.addAction(QObject::tr("Export as PDF…"));
+  QAction* chosen = menu.exec(globalPos);
+  if (!chosen) return;
+  const bool asPng = chosen == png;
+  const QString path = QFileDialog::getSaveFileName(plot, QObject::tr("Export plot"), base + (asPng ? ".png" : ".pdf"),
+                                                    asPng ? QObject::tr("PNG image (*.png)") : QObject::tr("PDF document (*.pdf)"));
+  if (path.isEmpty()) return;
+  const bool ok = asPng ? plot->savePng(path, 0, 0, kPngScale) : plot->savePdf(path);
+  if (!ok) QMessageBox::warning(plot, QObject::tr("Export failed"), QObject::tr("Could not write '%1'.").arg(path));
+}
+
+}  // namespace moco

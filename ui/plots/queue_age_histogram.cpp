@@ -1,0 +1,83 @@
+#include "queue_age_histogram.h"
+
+#include <cmath>
+
+#include "palette.h"
+#include "plot_style.h"
+#include "run.h"
+
+namespace moco {
+namespace {
+constexpr int kMaxBins = 32;  // enough to read the shape, few enough to stay legible at 250 px
+}
+
+QueueAgeHistogram::QueueAgeHistogram(QWidget* parent) : QCustomPlot(parent) {
+  stylePlot(this, tr("Queue slot ages (now)"), tr("age of the key (steps)"), tr("slots"));
+  written_ = new QCPBars(xAxis, yAxis);
+  written_->setName(tr("real keys"));
+  written_->setPen(Qt::NoPen);
+  written_->setBrush(palette::faded(palette::purple(), 190));
+  random_ = new QCPBars(xAxis, yAxis);
+  random_->setName(tr("random init (never written)"));
+  random_->setPen(Qt::NoPen);
+  random_->setBrush(palette::faded(palette::grey(), 160));
+  legend->setVisible(true);
+  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  showRun(nullptr);
+}
+
+QVector<double> QueueAgeHistogram::approximateCounts(int64_t slotCount, double fill, double maxAge, int bins, double* binWidth) {
+  const double ages = std::floor(maxAge) + 1.0;  // distinct ages 0 .. max
+  *binWidth = std::max(1.0, std::ceil(ages / bins));
+  const int used = int(std::ceil(ages / *binWidth));
+  QVector<double> counts(used, 0.0);
+  const double written = std::round(fill * double(slotCount));
+  const double perAge = written / ages;
+  for (int age = 0; age < int(ages); ++age) counts[int(age / *binWidth)] += perAge;
+  return counts;
+}
+
+void QueueAgeHistogram::showRun(const Run* run) {
+  written_->data()->clear();
+  random_->data()->clear();
+  if (!run || run->metrics.isEmpty()) {
+    xAxis->setLabel(tr("key age (steps) · from the first step on"));
+    xAxis->setRange(0, 10);
+    yAxis->setRange(0, 1);
+    replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
+  const StepMetrics& m = run->metrics.back();
+  const int64_t slotCount = run->config.moco.queue_size;
+  double width = 1;
+  const QVector<double> counts = approximateCounts(slotCount, m.queue_fill, m.queue_age_max, kMaxBins, &width);
+  QVector<double> keys(counts.size());
+  for (int i = 0; i < counts.size(); ++i) keys[i] = (i + 0.5) * width - 0.5;
+  written_->setWidth(width * 0.9);
+  written_->setData(keys, counts, true);
+  const double randomSlots = double(slotCount) - std::round(m.queue_fill * double(slotCount));
+  const double randomX = counts.size() * width + width;  // one bar to the right of the oldest key
+  if (randomSlots > 0) {
+    random_->setWidth(width * 0.9);
+    random_->addData(randomX, randomSlots);
+    random_->addToLegend();
+  } else {
+    random_->removeFromLegend();  // every slot holds a real key
+  }
+  xAxis->setLabel(tr("key age at step %1 (steps)").arg(m.step));
+  written_->setName(tr("real keys: %1 % of K = %2").arg(m.queue_fill * 100.0, 0, 'f', 0).arg(slotCount));
+  auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();  // ages are whole steps
+  ticker->setTickStep(std::max(1.0, std::round((counts.size() * width) / 6.0)));
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  xAxis->setTicker(ticker);
+  double top = 0;
+  for (double c : counts) top = std::max(top, c);
+  top = std::max(top, randomSlots);
+  xAxis->setRange(-0.5 * width - 0.5, (randomSlots > 0 ? randomX + width : counts.size() * width));
+  yAxis->setRange(0, std::max(1.0, top * 1.45));  // headroom for the legend
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void QueueAgeHistogram::contextMenuEvent(QContextMenuEvent* event) { showPlotMenu(this, event->globalPos(), tr("queue ages")); }
+
+}  // namespace moco

@@ -1,0 +1,86 @@
+#include "screenshot_tour.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QPixmap>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTimer>
+#include <cstdio>
+
+#include "experiment_panel.h"
+#include "knn_monitor.h"
+#include "main_window.h"
+#include "plots/plot_grid.h"
+#include "run_dock.h"
+#include "session_controller.h"
+#include "views/neighbours_view.h"
+#include "views/tsne_view.h"
+
+namespace moco {
+namespace {
+constexpr int kSettleMs = 800;          // lets queued replots and layouts finish before grabbing
+constexpr int kStageTimeoutMs = 180000;  // a stage that never reports still ends the tour
+constexpr int kKnnPointsWanted = 5;      // kNN evaluations over the run, for a curve
+constexpr qint64 kNeighbourQuery = 42;   // any test image; fixed so the screenshots repeat
+}  // namespace
+
+void ScreenshotTour::start(MainWindow* window, const QString& directory, int steps) {
+  new ScreenshotTour(window, directory, steps);
+}
+
+ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int steps)
+    : QObject(window), window_(window), directory_(directory), steps_(steps) {
+  QDir().mkpath(directory_);
+  connect(window_->controller(), &SessionController::metricsArrived, this, &ScreenshotTour::onMetrics);
+  connect(window_->controller(), &SessionController::failed, this, [](const QString& message) {
+    std::fprintf(stderr, "screenshot run failed: %s\n", qPrintable(message));
+    QApplication::exit(1);
+  });
+  if (auto* every = window_->plots()->findChild<QSpinBox*>("knnEvery")) every->setValue(std::max(1, steps_ / kKnnPointsWanted));
+  QTimer::singleShot(kSettleMs, window_, [this] { window_->startTraining(); });
+}
+
+void ScreenshotTour::onMetrics() {
+  if (shooting_ || window_->controller()->stepsDone() < steps_) return;
+  shooting_ = true;
+  window_->controller()->pause();
+  // Paused, the session still runs jobs between steps: the t-SNE snapshot, then the neighbours.
+  auto* tsne = window_->tsneView();
+  auto* neighbours = window_->neighboursView();
+  auto once = std::make_shared<bool>(false);
+  const auto next = [this, once] {
+    if (std::exchange(*once, true)) return;
+    QTimer::singleShot(kSettleMs, this, &ScreenshotTour::shoot);
+  };
+  connect(tsne, &TsneView::mapped, this, [neighbours] { neighbours->setQuery(kNeighbourQuery); });
+  connect(neighbours, &NeighboursView::searched, this, next);
+  QTimer::singleShot(kStageTimeoutMs, this, next);
+  QTimer::singleShot(kSettleMs, this, [tsne] { tsne->snapshot(); });
+}
+
+void ScreenshotTour::save(QWidget* widget, const QString& name) {
+  const QString path = QDir(directory_).filePath(name + ".png");
+  if (!widget->grab().save(path)) std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+  else std::printf("%s\n", qPrintable(path));
+}
+
+void ScreenshotTour::shoot() {
+  save(window_, "workbench");
+  save(window_->experimentPanel(), "experiment-panel");
+  if (auto* form = window_->experimentPanel()->findChild<QWidget*>("experimentContent")) save(form, "experiment-form");
+  save(window_->plots(), "training-curves");
+  save(window_->runDock(), "runs");
+  for (int i = 1; i < window_->views()->count(); ++i) {
+    window_->views()->setCurrentIndex(i);
+    QApplication::processEvents();
+    QWidget* view = window_->views()->widget(i);
+    save(view, view->objectName());
+    save(window_, "workbench-" + view->objectName());
+  }
+  std::fflush(stdout);
+  window_->close();
+  QApplication::quit();
+}
+
+}  // namespace moco

@@ -1,0 +1,30 @@
+// The hidden --screenshot DIR mode of moco-workbench: trains the opened experiment for a few
+// steps, saves the window and each view as PNG (QWidget::grab), then quits. For docs/*.png.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace moco {
+
+class MainWindow;
+
+class ScreenshotTour : public QObject {
+  Q_OBJECT
+ public:
+  // Starts the tour on `window` (the tour deletes itself when done).
+  static void start(MainWindow* window, const QString& directory, int steps);
+
+ private:
+  ScreenshotTour(MainWindow* window, const QString& directory, int steps);
+  void onMetrics();
+  void shoot();
+  void save(QWidget* widget, const QString& name);
+
+  MainWindow* window_;
+  QString directory_;
+  int steps_;
+  bool shooting_ = false;
+};
+
+}  // namespace moco

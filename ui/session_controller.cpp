@@ -1,0 +1,155 @@
+#include "session_controller.h"
+
+#include <QTimer>
+
+namespace moco {
+namespace {
+// The drain rate: 25 Hz keeps plots fluid while costing the GUI thread almost nothing, and a burst
+// of fast steps becomes one replot instead of hundreds (PlotJuggler's rule).
+constexpr int kRefreshMs = 40;
+}  // namespace
+
+SessionController::SessionController(QObject* parent) : QObject(parent), refresh_(new QTimer(this)) {
+  qRegisterMetaType<moco::StepMetrics>();
+  qRegisterMetaType<moco::SessionState>();
+  qRegisterMetaType<QVector<moco::StepMetrics>>();
+  refresh_->setInterval(kRefreshMs);
+  connect(refresh_, &QTimer::timeout, this, &SessionController::drain);
+}
+
+SessionController::~SessionController() = default;
+
+void SessionController::start(const Config& config, std::shared_ptr<const ImageDataset> dataset, int64_t stopAtStep,
+                              bool paused) {
+  session_.reset();  // stops and joins an earlier worker
+  config_ = config;
+  last_ = StepMetrics{};
+  session_ = std::make_unique<TrainingSession>(config, std::move(dataset));
+  if (paused) session_->pause();
+  session_->start(stopAtStep);
+  setState(SessionState::Loading);
+  refresh_->start();
+}
+
+void SessionController::pause() {
+  if (isActive()) session_->pause();
+}
+
+void SessionController::resume() {
+  if (isActive()) session_->resume();
+}
+
+void SessionController::togglePause() {
+  if (!isActive()) return;
+  if (state_ == SessionState::Paused) resume();
+  else pause();
+}
+
+void SessionController::stepOnce() {
+  if (isActive()) session_->step_once();
+}
+
+void SessionController::stop() {
+  if (session_) session_->stop();
+}
+
+void SessionController::reset() {
+  refresh_->stop();
+  session_.reset();
+  last_ = StepMetrics{};
+  setState(SessionState::Idle);
+}
+
+void SessionController::setMomentum(double m) {
+  config_.moco.momentum = m;
+  if (isActive()) session_->set_momentum(m);
+}
+
+void SessionController::setTemperature(double tau) {
+  config_.moco.temperature = tau;
+  if (isActive()) session_->set_temperature(tau);
+}
+
+void SessionController::setLearningRate(double lr) {
+  config_.optim.lr = lr;
+  if (isActive()) session_->set_learning_rate(lr);
+}
+
+void SessionController::setAugmentation(const TransformConfig& augment) {
+  config_.augment = augment;
+  if (isActive()) session_->set_augmentation(augment);
+}
+
+void SessionController::requestCheckpoint(const QString& path) {
+  if (acceptsJobs()) session_->request_checkpoint(path.toStdString());
+  else emit warning(tr("A checkpoint can only be saved while a run is running or paused."));
+}
+
+bool SessionController::runJob(std::function<void(Trainer&)> job, std::function<void(const QString&)> done) {
+  if (!acceptsJobs()) return false;
+  // The worker posts the outcome to this object's (GUI) thread. ~SessionController joins the worker
+  // before QObject's destructor discards posted events, so `done` never runs on a dead controller.
+  session_->run_between_steps([this, job = std::move(job), done = std::move(done)](Trainer& trainer) {
+    QString error;
+    try {
+      job(trainer);
+    } catch (const std::exception& e) {
+      error = QString::fromUtf8(e.what());
+    } catch (...) {
+      error = tr("unknown error");
+    }
+    QMetaObject::invokeMethod(this, [done, error] { done(error); }, Qt::QueuedConnection);
+  });
+  return true;
+}
+
+bool SessionController::isActive() const {
+  return session_ && (state_ == SessionState::Loading || state_ == SessionState::Running || state_ == SessionState::Paused);
+}
+
+bool SessionController::acceptsJobs() const {
+  return session_ && (state_ == SessionState::Running || state_ == SessionState::Paused);
+}
+
+int64_t SessionController::stepsDone() const { return session_ ? session_->steps_done() : 0; }
+int64_t SessionController::stopAtStep() const { return session_ ? session_->stop_at_step() : 0; }
+QString SessionController::deviceName() const {
+  return session_ ? QString::fromStdString(session_->device_name()) : QString();
+}
+
+void SessionController::setState(SessionState state) {
+  if (state == state_) return;
+  state_ = state;
+  emit stateChanged(state);
+}
+
+void SessionController::drain() {
+  if (!session_) return;
+  // Events first: the worker queues all of a run's metrics before its Finished/Stopped/Failed
+  // event, so taking metrics second never leaves a final step behind.
+  const auto events = session_->take_events();
+  const auto state = session_->state();
+  const auto metrics = session_->take_metrics();
+  if (!metrics.empty()) {
+    last_ = metrics.back();
+    emit metricsArrived(QVector<StepMetrics>(metrics.begin(), metrics.end()));
+  }
+  for (const auto& e : events) {
+    const auto message = QString::fromStdString(e.message);
+    switch (e.kind) {
+      case SessionEvent::Kind::Started: emit started(); break;
+      case SessionEvent::Kind::Paused: break;  // reported when the worker actually waits (below)
+      case SessionEvent::Kind::Resumed: emit resumed(); break;
+      case SessionEvent::Kind::Finished: emit finished(); break;
+      case SessionEvent::Kind::Stopped: emit stopped(); break;
+      case SessionEvent::Kind::Failed: emit failed(message); break;
+      case SessionEvent::Kind::Warning: emit warning(message); break;
+      case SessionEvent::Kind::Saved: emit saved(message); break;
+    }
+  }
+  if (state == SessionState::Paused && state_ != SessionState::Paused) emit paused();
+  setState(state);
+  if (state == SessionState::Finished || state == SessionState::Stopped || state == SessionState::Failed) refresh_->stop();
+}
+
+}  // namespace moco

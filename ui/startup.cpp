@@ -1,0 +1,29 @@
+#include "startup.h"
+
+#include <QCoreApplication>
+#include <exception>
+
+namespace moco {
+
+std::pair<Config, QString> initialExperiment(const QString& file, const QString& rememberedJson) {
+  if (!file.isEmpty()) {
+    try {
+      return {load_config_file(file.toStdString()), {}};
+    } catch (const std::exception& e) {
+      return {preset_v2(), QCoreApplication::translate("Startup", "Cannot open '%1': %2. Showing MoCo v2 instead.")
+                               .arg(file, QString::fromUtf8(e.what()))};
+    }
+  }
+  if (!rememberedJson.isEmpty()) {
+    try {
+      return {config_from_json(rememberedJson.toStdString()), {}};
+    } catch (const std::exception& e) {
+      return {preset_v2(), QCoreApplication::translate("Startup", "The experiment remembered from last time is unreadable (%1). "
+                                                                  "Showing MoCo v2 instead.")
+                               .arg(QString::fromUtf8(e.what()))};
+    }
+  }
+  return {preset_v2(), {}};
+}
+
+}  // namespace moco

@@ -1,0 +1,194 @@
+#include "augment_pairs_view.h"
+
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "background.h"
+#include "image_convert.h"
+#include "palette.h"
+
+namespace moco {
+namespace {
+constexpr int kImageSide = 120;  // big enough to see a 28-pixel image's crop, 3 fit a card
+constexpr int kColumns = 2;
+constexpr int kDefaultPairs = 6;
+
+QLabel* imageLabel(const QPixmap& pixmap, const QString& caption, QWidget* parent) {
+  auto* box = new QLabel(parent);
+  box->setPixmap(pixmap);
+  box->setFixedSize(kImageSide, kImageSide);
+  box->setAlignment(Qt::AlignCenter);
+  box->setStyleSheet("background: #202020; border-radius: 2px;");
+  box->setToolTip(caption);
+  return box;
+}
+
+QLabel* small(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setWordWrap(true);
+  label->setStyleSheet("color: #555; font-size: 8pt;");
+  label->setMaximumWidth(kImageSide);
+  label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  return label;
+}
+}  // namespace
+
+AugmentPairsView::AugmentPairsView(QWidget* parent) : QWidget(parent) {
+  setObjectName("augmented-pairs");
+  auto* column = new QVBoxLayout(this);
+  column->setContentsMargins(8, 8, 8, 8);
+  auto* bar = new QHBoxLayout;
+  auto* resampleButton = new QPushButton(tr("Resample"));
+  resampleButton->setObjectName("resample");
+  resampleButton->setToolTip(tr("Draw new random augmentation parameters for the same images"));
+  count_ = new QSpinBox;
+  count_->setRange(1, 24);
+  count_->setValue(kDefaultPairs);
+  count_->setPrefix(tr("images: "));
+  status_ = new QLabel;
+  status_->setStyleSheet("color: palette(mid);");
+  auto* legend = new QLabel(tr("<span style='color:%1'>■</span> query crop &nbsp; <span style='color:%2'>■</span> key crop"
+                               " &nbsp;·&nbsp; two independent random views of one image: a positive pair")
+                                .arg(palette::blue().name(), palette::orange().name()));
+  legend->setWordWrap(true);  // never widens the window
+  bar->addWidget(resampleButton);
+  bar->addWidget(count_);
+  bar->addSpacing(12);
+  bar->addWidget(legend, 1);
+  bar->addWidget(status_);
+  column->addLayout(bar);
+
+  cards_ = new QWidget;
+  grid_ = new QGridLayout(cards_);
+  grid_->setSpacing(10);
+  grid_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(cards_);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  column->addWidget(scroll, 1);
+
+  connect(resampleButton, &QPushButton::clicked, this, &AugmentPairsView::resample);
+  connect(count_, &QSpinBox::valueChanged, this, &AugmentPairsView::refresh);
+  status_->setText(tr("waiting for the dataset…"));
+}
+
+void AugmentPairsView::setDataset(std::shared_ptr<const ImageDataset> dataset, const DatasetInfo& info) {
+  dataset_ = std::move(dataset);
+  info_ = info;
+  refresh();
+}
+
+void AugmentPairsView::setAugmentation(const TransformConfig& augment) {
+  augment_ = augment;
+  refresh();
+}
+
+void AugmentPairsView::resample() {
+  ++seed_;
+  refresh();
+}
+
+void AugmentPairsView::refresh() {
+  if (!dataset_ || info_.train_size == 0) return;
+  if (busy_) {
+    again_ = true;
+    return;
+  }
+  busy_ = true;
+  std::vector<int64_t> indices;
+  const int n = count_->value();
+  for (int i = 0; i < n; ++i) indices.push_back((int64_t(i) * 7919 + 13) % info_.train_size);  // spread over classes
+  const auto dataset = dataset_;
+  const auto augment = augment_;
+  const auto seed = seed_;
+  status_->setText(tr("drawing…"));
+  runInBackground(
+      this, [dataset, augment, indices, seed] { return preview_pairs(*dataset, augment, indices, seed); },
+      [this](std::vector<PairPreview> pairs) {
+        busy_ = false;
+        show(std::move(pairs));
+        if (std::exchange(again_, false)) refresh();
+      },
+      [this](const QString& message) {
+        busy_ = false;
+        status_->setText(tr("cannot draw views: %1").arg(message));
+        if (std::exchange(again_, false)) refresh();
+      });
+}
+
+void AugmentPairsView::show(std::vector<PairPreview> pairs) {
+  while (auto* item = grid_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+  shown_ = std::move(pairs);
+  for (size_t i = 0; i < shown_.size(); ++i) grid_->addWidget(card(shown_[i]), int(i) / kColumns, int(i) % kColumns);
+  status_->setText(tr("seed %1").arg(seed_));
+  emit updated();
+}
+
+QWidget* AugmentPairsView::card(const PairPreview& pair) {
+  auto* card = new QFrame;
+  card->setObjectName("pairCard");
+  card->setStyleSheet("#pairCard { background: white; border: 1px solid #ddd; border-radius: 6px; }");
+  auto* grid = new QGridLayout(card);
+  grid->setContentsMargins(8, 6, 8, 8);
+  grid->setHorizontalSpacing(8);
+  grid->setVerticalSpacing(3);
+
+  // The source, enlarged, with both crop boxes in source pixels scaled to the display.
+  QPixmap source = toPixmap(pair.source, kImageSide);
+  const double scale = double(source.width()) / double(std::max<int64_t>(1, pair.source.width));
+  QPainter painter(&source);
+  painter.setRenderHint(QPainter::Antialiasing);
+  const auto box = [&](const ViewParams& v, const QColor& colour, qreal inset) {
+    painter.setPen(QPen(colour, 2.0));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(v.crop_x * scale, v.crop_y * scale, v.crop_width * scale, v.crop_height * scale)
+                         .adjusted(inset, inset, -inset, -inset));
+  };
+  box(pair.query, palette::blue(), 1.0);
+  box(pair.key, palette::orange(), 2.0);
+  painter.end();
+
+  const QString cls = pair.label >= 0 && pair.label < int64_t(info_.class_names.size())
+                          ? QString::fromStdString(info_.class_names[size_t(pair.label)])
+                          : tr("unlabelled");
+  auto* title = new QLabel(tr("<b>#%1</b> · %2").arg(pair.index).arg(cls.toHtmlEscaped()));
+  grid->addWidget(title, 0, 0, 1, 3);
+  grid->addWidget(new QLabel(tr("source")), 1, 0);
+  grid->addWidget(new QLabel(tr("<span style='color:%1'>query view</span>").arg(palette::blue().name())), 1, 1);
+  grid->addWidget(new QLabel(tr("<span style='color:%1'>key view</span>").arg(palette::orange().name())), 1, 2);
+  grid->addWidget(imageLabel(source, tr("training image %1").arg(pair.index), card), 2, 0);
+  grid->addWidget(imageLabel(toPixmap(pair.query_view, kImageSide), tr("what the query encoder sees"), card), 2, 1);
+  grid->addWidget(imageLabel(toPixmap(pair.key_view, kImageSide), tr("what the key encoder sees"), card), 2, 2);
+  grid->addWidget(small(tr("%1×%2 px").arg(pair.source.width).arg(pair.source.height), card), 3, 0);
+  grid->addWidget(small(describe(pair.query, pair.source.width, pair.source.height), card), 3, 1);
+  grid->addWidget(small(describe(pair.key, pair.source.width, pair.source.height), card), 3, 2);
+  return card;
+}
+
+QString AugmentPairsView::describe(const ViewParams& p, int64_t sourceWidth, int64_t sourceHeight) {
+  QStringList parts;
+  const double area = sourceWidth * sourceHeight > 0 ? p.crop_width * p.crop_height / double(sourceWidth * sourceHeight) : 0;
+  parts << tr("crop %1 % of area, %2:1").arg(area * 100, 0, 'f', 0).arg(p.crop_height > 0 ? p.crop_width / p.crop_height : 0, 0, 'f', 2);
+  if (p.flip) parts << tr("flipped");
+  if (p.jitter)
+    parts << tr("jitter b %1, c %2, s %3, h %4")
+                 .arg(p.brightness, 0, 'f', 2)
+                 .arg(p.contrast, 0, 'f', 2)
+                 .arg(p.saturation, 0, 'f', 2)
+                 .arg(p.hue, 0, 'f', 2);
+  if (p.grayscale) parts << tr("grayscale");
+  if (p.blur) parts << tr("blur σ %1").arg(p.sigma, 0, 'f', 2);
+  return parts.join(" · ");
+}
+
+}  // namespace moco
