@@ -3,6 +3,7 @@
 //   e2e:     Trainer::step (batched augmentation on the device + the MoCo step)
 //   engine:  the MoCo step alone, on two fixed pre-augmented views reused every step
 //   augment: the augmentation alone (two views per step)
+//   knn:     one kNN monitor pass (features of --knn-bank training and --knn-test test images)
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -20,7 +21,10 @@ int main(int argc, char** argv) {
   std::string mode = "e2e", preset = "v2", json_out;
   std::vector<std::string> sets;
   int64_t steps = 20, warmup = 5;
-  app.add_option("--mode", mode)->check(CLI::IsMember({"e2e", "engine", "augment"}));
+  app.add_option("--mode", mode)->check(CLI::IsMember({"e2e", "engine", "augment", "knn"}));
+  int64_t knn_bank = 10000, knn_test = 10000;
+  app.add_option("--knn-bank", knn_bank);
+  app.add_option("--knn-test", knn_test);
   app.add_option("--preset", preset)->check(CLI::IsMember({"v1", "v2"}));
   app.add_option("--set", sets, "key=value overrides, as moco-train");
   app.add_option("--steps", steps)->check(CLI::PositiveNumber);
@@ -40,6 +44,19 @@ int main(int argc, char** argv) {
     auto sync = [&] {
       if (trainer.device().is_cuda()) torch::cuda::synchronize();
     };
+    if (mode == "knn") {
+      moco::KnnOptions o;
+      o.bank_size = knn_bank;
+      o.test_size = knn_test;
+      moco::knn_monitor(trainer, o);  // warm-up
+      const auto r = moco::knn_monitor(trainer, o);
+      nlohmann::json out = {{"implementation", "moco-workbench"}, {"variant", "knn"}, {"bank", knn_bank},
+                            {"test", knn_test}, {"seconds", r.seconds}, {"top1", r.top1},
+                            {"threads", torch::get_num_threads()}, {"device", moco::describe_device(trainer.device())}};
+      std::cout << out.dump() << std::endl;
+      if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
+      return 0;
+    }
     const auto fixed = trainer.next_views();
     std::vector<double> losses;
     auto run = [&](int64_t n) {

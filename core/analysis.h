@@ -168,6 +168,10 @@ struct ConsistencyReport {
 // The key encoder's BN statistics are restored afterwards.
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps = 8);
 
+// Age in steps of each of the K queue slots at the trainer's current step; -1 for slots that still
+// hold their random initial key.
+std::vector<int64_t> queue_slot_ages(Trainer& trainer);
+
 // ---- Nearest neighbours ---------------------------------------------------------------------
 
 struct Neighbour {

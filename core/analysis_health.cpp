@@ -58,6 +58,12 @@ HealthReport representation_health(Trainer& trainer, int64_t count) {
   return h;
 }
 
+std::vector<int64_t> queue_slot_ages(Trainer& trainer) {
+  auto written = trainer.model().queue.written_at();
+  auto ages = torch::where(written >= 0, (trainer.steps_done() - 1) - written, torch::full_like(written, -1)).contiguous();
+  return std::vector<int64_t>(ages.data_ptr<int64_t>(), ages.data_ptr<int64_t>() + ages.numel());
+}
+
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps) {
   torch::NoGradGuard no_grad;
   ConsistencyReport report;

@@ -35,6 +35,9 @@ struct TrainingSession::Impl {
   SessionState state = SessionState::Idle;
   bool pause_requested = false;
   bool stop_requested = false;
+  bool shutdown = false;     // the owner is going away: the worker leaves its idle loop
+  bool ended = false;        // training ended (Finished, Stopped or Failed)
+  std::condition_variable ended_signal;
   int64_t single_steps = 0;  // steps granted while paused
   std::deque<std::function<void(Trainer&)>> jobs;
   std::vector<StepMetrics> metrics;
@@ -51,6 +54,34 @@ struct TrainingSession::Impl {
   void set_state(SessionState s) {
     std::lock_guard<std::mutex> lock(mutex);
     state = s;
+  }
+  void mark_ended() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ended = true;
+    }
+    ended_signal.notify_all();
+  }
+
+  // After training ends the worker stays, serving jobs (checkpoints, snapshots, evaluations) on the
+  // final model until the session is destroyed.
+  void serve_jobs_until_shutdown() {
+    std::unique_lock<std::mutex> lock(mutex);
+    for (;;) {
+      if (shutdown) return;
+      if (!jobs.empty()) {
+        if (!trainer) {
+          jobs.clear();
+          events.push_back({SessionEvent::Kind::Warning, "no model: the run failed before training started"});
+          continue;
+        }
+        lock.unlock();
+        run_jobs();
+        lock.lock();
+        continue;
+      }
+      wake.wait(lock);
+    }
   }
 
   void run_jobs() {
@@ -135,6 +166,8 @@ struct TrainingSession::Impl {
       set_state(SessionState::Failed);
       emit(SessionEvent::Kind::Failed, "unknown error in the training thread");
     }
+    mark_ended();
+    serve_jobs_until_shutdown();
   }
 };
 
@@ -144,7 +177,12 @@ TrainingSession::TrainingSession(Config config, std::shared_ptr<const ImageDatas
 }
 
 TrainingSession::~TrainingSession() {
-  stop();
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    impl_->stop_requested = true;
+    impl_->shutdown = true;
+  }
+  impl_->wake.notify_all();
   if (impl_->worker.joinable()) impl_->worker.join();
 }
 
@@ -190,7 +228,9 @@ void TrainingSession::stop() {
 }
 
 void TrainingSession::wait() {
-  if (impl_->worker.joinable()) impl_->worker.join();
+  if (!impl_->worker.joinable()) return;
+  std::unique_lock<std::mutex> lock(impl_->mutex);
+  impl_->ended_signal.wait(lock, [&] { return impl_->ended; });
 }
 
 void TrainingSession::run_between_steps(std::function<void(Trainer&)> job) {

@@ -52,7 +52,8 @@ class TrainingSession {
   void set_augmentation(const TransformConfig& augment);
 
   // Runs `job` on the worker thread between two steps (with the trainer built), e.g. a checkpoint
-  // save or a feature snapshot. Exceptions from it become Failed-free Warning events.
+  // save or a feature snapshot; after the run has ended, on the final model. Exceptions from it
+  // become Warning events (training goes on).
   void run_between_steps(std::function<void(Trainer&)> job);
   // Saves a checkpoint between steps; a Saved (or Warning) event reports the outcome.
   void request_checkpoint(const std::string& path);

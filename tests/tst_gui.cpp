@@ -291,7 +291,7 @@ class TestGui : public QObject {
     QTest::qWait(3000);
     probe.stop();
     qInfo("longest event-loop stall while training: %lld ms (%lld probe ticks, %lld steps in 3 s)", worst, ticks,
-          liveSteps(w) - from);
+          (long long)(liveSteps(w) - from));
     QVERIFY(ticks > 0);
   }
 

@@ -4,6 +4,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QFrame>
+#include <QSet>
 #include <QLabel>
 #include <QSpinBox>
 #include <QStyle>
@@ -25,9 +27,9 @@ void configureSpinBox(Box* box) {
   box->setAccelerated(true);
 }
 
+// Sets the "invalid" property the panel's style sheet draws as a red frame (tests read it too).
 void markInvalid(QWidget* widget, bool invalid) {
   if (widget->property("invalid").toBool() == invalid) return;
-  widget->setAttribute(Qt::WA_StyledBackground, true);  // plain containers draw the border too
   widget->setProperty("invalid", invalid);
   widget->style()->unpolish(widget);
   widget->style()->polish(widget);
@@ -144,9 +146,17 @@ QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, c
   auto* layout = new QVBoxLayout(cell);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
-  layout->addWidget(field);
+  // A frame around the field(s) rather than a border on the widgets themselves: styling a spin
+  // box's border would replace its native arrows.
+  auto* frame = new QFrame;
+  frame->setObjectName("fieldFrame");
+  auto* framed = new QVBoxLayout(frame);
+  framed->setContentsMargins(2, 2, 2, 2);
+  framed->addWidget(field);
+  layout->addWidget(frame);
   for (const auto& key : keys) {
     auto& b = bindings_[key];
+    b.frame = frame;
     b.message = new QLabel;
     b.message->setObjectName(key + ".message");
     b.message->setWordWrap(true);
@@ -184,8 +194,12 @@ void ConfigBinder::validate() {
 }
 
 void ConfigBinder::showIssues() {
+  QSet<QWidget*> invalidFrames;
+  for (auto it = bindings_.begin(); it != bindings_.end(); ++it)
+    if (it->frame && !issueText(it.key()).isEmpty()) invalidFrames.insert(it->frame);
   for (auto it = bindings_.begin(); it != bindings_.end(); ++it) {
     const QString text = issueText(it.key());
+    if (it->frame) markInvalid(it->frame, invalidFrames.contains(it->frame));
     if (it->widget) {
       markInvalid(it->widget, !text.isEmpty());
       it->widget->setToolTip(text.isEmpty() ? tooltipFor(it.key())

@@ -68,6 +68,7 @@ class ConfigBinder : public QObject {
  private:
   struct Binding {
     QWidget* widget = nullptr;
+    QWidget* frame = nullptr;   // the row's frame that turns red (set by addRow)
     QLabel* message = nullptr;  // the red line under the field (set by addRow)
     std::function<void(const Config&)> load;
   };

@@ -46,8 +46,10 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   auto* content = new QWidget;
   content->setObjectName("experimentContent");
-  // A red frame marks a field that moco::validate rejects (the binder sets the property).
-  content->setStyleSheet("*[invalid=\"true\"] { border: 2px solid #d62728; border-radius: 3px; }");
+  // A red frame marks a field that moco::validate rejects (the binder sets the property); valid
+  // fields keep a transparent one so nothing moves when it appears.
+  content->setStyleSheet("QFrame#fieldFrame { border: 2px solid transparent; border-radius: 4px; }"
+                         "QFrame#fieldFrame[invalid=\"true\"] { border-color: #d62728; background: #fdecea; }");
   auto* column = new QVBoxLayout(content);
   column->setContentsMargins(8, 8, 8, 8);
   column->setSpacing(10);

@@ -37,20 +37,24 @@ KnnMonitor::KnnMonitor(SessionController* controller, DatasetCache* datasets, QO
   });
 }
 
-void KnnMonitor::setInterval(int steps) { interval_ = steps; }
+void KnnMonitor::setInterval(int steps) {
+  interval_ = steps;
+  if (interval_ > 0) computeFloors();
+}
 
 void KnnMonitor::runStarted(int runId, const Config& config) {
   runId_ = runId;
   config_ = config;
   lastEvaluated_ = 0;
   floorsPending_ = true;
-  datasets_->request(config.data);
-  computeFloors();
+  // The floors cost a few seconds of CPU: only for runs that are evaluated.
+  if (interval_ > 0) computeFloors();
 }
 
 void KnnMonitor::computeFloors() {
+  if (!floorsPending_ || runId_ == 0) return;
   auto dataset = datasets_->get(config_.data);
-  if (!dataset) return;  // DatasetCache::loaded calls again
+  if (!dataset) return datasets_->request(config_.data);  // DatasetCache::loaded calls again
   floorsPending_ = false;
   const int runId = runId_;
   const Config config = config_;
@@ -67,6 +71,7 @@ void KnnMonitor::onMetrics(int64_t step) {
 
 void KnnMonitor::evaluateNow() {
   if (busy_ || !controller_->acceptsJobs()) return;
+  computeFloors();
   const auto info = datasets_->get(config_.data) ? datasets_->info() : DatasetInfo{};
   const KnnOptions options = optionsFor(info.train_size > 0 ? info.train_size : kBankLimit);
   auto report = std::make_shared<KnnReport>();

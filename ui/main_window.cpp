@@ -157,6 +157,7 @@ void MainWindow::connectAnalysis() {
   connect(plots_, &PlotGrid::knnIntervalChanged, knn_, &KnnMonitor::setInterval);
   connect(plots_, &PlotGrid::evaluateRequested, knn_, &KnnMonitor::evaluateNow);
   connect(knn_, &KnnMonitor::busyChanged, plots_, &PlotGrid::setEvaluating);
+  connect(knn_, &KnnMonitor::busyChanged, this, [this](bool busy) { status_->showJob(tr("kNN evaluation"), busy ? 0 : 1, busy ? 0 : 1); });
   connect(knn_, &KnnMonitor::evaluated, this, [this](int runId, const KnnReport& report) {
     if (Run* run = runs_->find(runId)) runs_->appendKnn(run, report);
   });

@@ -78,6 +78,15 @@ void ScreenshotTour::shoot() {
     save(view, view->objectName());
     save(window_, "workbench-" + view->objectName());
   }
+  // The experiment form with a config moco::validate rejects: the messages at their fields.
+  window_->views()->setCurrentIndex(0);
+  Config invalid = window_->experimentPanel()->config();
+  invalid.moco.bn_splits = 3;
+  invalid.moco.momentum = 1.5;
+  window_->experimentPanel()->setConfig(invalid);
+  QApplication::processEvents();
+  if (auto* form = window_->experimentPanel()->findChild<QWidget*>("experimentContent")) save(form, "experiment-invalid");
+  save(window_, "workbench-invalid");
   std::fflush(stdout);
   window_->close();
   QApplication::quit();

@@ -41,6 +41,21 @@ double KnnPlot::xOf(const Run& run, int64_t step) const {
   return run.elapsed[int(it - run.metrics.begin())];
 }
 
+double KnnPlot::runsEnd() const {
+  double end = 1;
+  for (const Run* run : runs_)
+    if (!run->metrics.isEmpty()) end = std::max(end, time_ ? run->elapsed.back() : double(run->metrics.back().step));
+  return end;
+}
+
+void KnnPlot::followSteps() {
+  const double end = runsEnd();
+  const double upper = xAxis->range().upper;
+  if (end <= upper && end >= upper * 0.5) return;
+  xAxis->setRange(0, end * 1.25);  // headroom: the next replots wait until the runs reach it
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
 int KnnPlot::pointCount() const {
   int n = 0;
   for (const Run* run : runs_) n += run->knn.size();
@@ -67,7 +82,6 @@ void KnnPlot::rebuild() {
       xMax = std::max(xMax, xOf(*run, r.step));
       any = true;
     }
-    if (!run->metrics.isEmpty()) xMax = std::max(xMax, time_ ? run->elapsed.back() : double(run->metrics.back().step));
     if (!run->hasFloors) continue;
     const struct {
       QString name;
@@ -102,7 +116,7 @@ void KnnPlot::rebuild() {
   }
   empty_->setVisible(!any);
   legend->setVisible(graphCount() > 0 && any);
-  xAxis->setRange(0, xMax * 1.02);
+  xAxis->setRange(0, std::max(xMax, runsEnd()) * 1.02);
   yAxis->setRange(any ? std::max(0.0, yMin - 5.0) : 0.0, std::min(100.0, yMax + 5.0));
   replot(QCustomPlot::rpQueuedReplot);
 }

@@ -17,6 +17,8 @@ class KnnPlot : public QCustomPlot {
   explicit KnnPlot(QWidget* parent = nullptr);
   void setRuns(const QList<const Run*>& runs);
   void setTimeAxis(bool time);
+  // Widens the x axis as the runs train; replots only when the range grows noticeably.
+  void followSteps();
   int pointCount() const;
 
  protected:
@@ -26,6 +28,7 @@ class KnnPlot : public QCustomPlot {
  private:
   void rebuild();
   double xOf(const Run& run, int64_t step) const;
+  double runsEnd() const;
   QList<const Run*> runs_;
   bool time_ = false;
   QCPItemText* empty_;

@@ -61,6 +61,7 @@ void MetricPlot::rebuild() {
       SeriesGraphs sg;
       sg.raw = addGraph();
       sg.raw->setPen(QPen(palette::faded(colour, kRawAlpha), 1.0));
+      sg.raw->setAntialiased(false);  // the noisy raw line is most of the drawing cost; faded, it needs no smoothing
       sg.raw->removeFromLegend();
       sg.smooth = addGraph();
       sg.smooth->setPen(QPen(colour, s.smoothed ? 1.8 : 1.2, style));

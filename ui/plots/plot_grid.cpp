@@ -7,6 +7,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTimer>
+#include <utility>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QVBoxLayout>
@@ -21,6 +23,7 @@ namespace moco {
 namespace {
 constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
 constexpr int kColumns = 4;           // 4 x 2 plots fill a 1400 x 900 window beside the experiment dock
+constexpr int kAgeRefreshMs = 250;    // the age histogram's redraw rate while training
 }  // namespace
 
 PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
@@ -112,6 +115,11 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
   connect(smoothing_, &QSlider::valueChanged, this, &PlotGrid::readControls);
   connect(logY_, &QCheckBox::toggled, this, &PlotGrid::readControls);
   connect(xAxis_, &QComboBox::currentIndexChanged, this, &PlotGrid::readControls);
+  // The histogram shows only the newest step: a few redraws a second are plenty.
+  ageTimer_ = new QTimer(this);
+  ageTimer_->setSingleShot(true);
+  ageTimer_->setInterval(kAgeRefreshMs);
+  connect(ageTimer_, &QTimer::timeout, this, &PlotGrid::updateAges);
   connect(runs_, &RunList::shownChanged, this, &PlotGrid::onShownChanged);
   connect(runs_, &RunList::metricsAppended, this, &PlotGrid::onMetricsAppended);
   connect(runs_, &RunList::evaluationChanged, this, [this] { knn_->setRuns(runs_->shownRuns()); });
@@ -162,13 +170,27 @@ void PlotGrid::onShownChanged() {
 
 void PlotGrid::onMetricsAppended(Run* run, int first) {
   if (!run->shown) return;
+  const bool visible = isVisible();
   for (auto* plot : plots_) {
     plot->appendPoints(*run, first);
-    plot->refresh();
+    if (visible) plot->refresh();
   }
+  stale_ = !visible;  // a hidden grid replots once when shown again
+  if (visible && !ageTimer_->isActive()) ageTimer_->start();
+  if (visible) knn_->followSteps();
+}
+
+void PlotGrid::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (!std::exchange(stale_, false)) return;
+  for (auto* plot : plots_) plot->refresh();
+  updateAges();
+  knn_->followSteps();
+}
+
+void PlotGrid::updateAges() {
   const auto shown = runs_->shownRuns();
-  if (!shown.isEmpty() && shown.back() == run) ages_->showRun(run);
-  knn_->setRuns(shown);  // the x axis follows the run
+  ages_->showRun(shown.isEmpty() ? nullptr : shown.back());
 }
 
 }  // namespace moco

@@ -14,6 +14,7 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
+class QTimer;
 
 namespace moco {
 
@@ -44,6 +45,8 @@ class PlotGrid : public QWidget {
  private:
   void onShownChanged();
   void onMetricsAppended(Run* run, int first);
+  void updateAges();
+  void showEvent(QShowEvent* event) override;
   void readControls();
 
   RunList* runs_;
@@ -58,6 +61,8 @@ class PlotGrid : public QWidget {
   QLabel* smoothingValue_;
   QCheckBox* logY_;
   QComboBox* xAxis_;
+  QTimer* ageTimer_;
+  bool stale_ = false;
 };
 
 }  // namespace moco

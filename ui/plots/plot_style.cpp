@@ -53,7 +53,7 @@ void showPlotMenu(QCustomPlot* plot, const QPoint& globalPos, const QString& tit
   QString base = title.toLower();
   base.replace(QRegularExpression("[^a-z0-9]+"), "-");
   auto* png = menu.addAction(QObject::tr("Export as PNG…"));
-  auto* pdf = menu.addAction(QObject::tr("Export as PDF…"));
+  menu.addAction(QObject::tr("Export as PDF…"));
   QAction* chosen = menu.exec(globalPos);
   if (!chosen) return;
   const bool asPng = chosen == png;

@@ -52,7 +52,7 @@ AugmentPairsView::AugmentPairsView(QWidget* parent) : QWidget(parent) {
   count_->setValue(kDefaultPairs);
   count_->setPrefix(tr("images: "));
   status_ = new QLabel;
-  status_->setStyleSheet("color: palette(mid);");
+  status_->setStyleSheet("color: #666;");
   auto* legend = new QLabel(tr("<span style='color:%1'>■</span> query crop &nbsp; <span style='color:%2'>■</span> key crop"
                                " &nbsp;·&nbsp; two independent random views of one image: a positive pair")
                                 .arg(palette::blue().name(), palette::orange().name()));

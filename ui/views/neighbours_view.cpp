@@ -48,7 +48,7 @@ NeighboursView::NeighboursView(SessionController* controller, DatasetCache* data
   find->setObjectName("findNeighbours");
   find->setToolTip(tr("Search with the encoder as it is now (between two training steps)"));
   status_ = new QLabel;
-  status_->setStyleSheet("color: palette(mid);");
+  status_->setStyleSheet("color: #666;");
   status_->setWordWrap(true);
   bar->addWidget(index_);
   bar->addWidget(random);

@@ -57,7 +57,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   points_->setPrefix(tr("images: "));
   points_->setToolTip(tr("Test images mapped (the first N). More points take longer."));
   status_ = new QLabel(tr("Start or pause a run, then take a snapshot."));
-  status_->setStyleSheet("color: palette(mid);");
+  status_->setStyleSheet("color: #666;");
   status_->setWordWrap(true);  // never widens the window
   bar->addWidget(snapshotButton_);
   bar->addWidget(every_);
