@@ -96,7 +96,7 @@ void FileActions::addTo(QMenu* menu) const {
 
 void FileActions::update() {
   const bool jobs = c_.controller->acceptsJobs();
-  const QString why = tr(" (while a run is running or paused)");
+  const QString why = tr(" (needs a model: start a run first)");
   saveCheckpoint_->setEnabled(jobs);
   exportEncoder_->setEnabled(jobs);
   saveCheckpoint_->setText(tr("Save checkpoint…") + (jobs ? QString() : why));

@@ -82,7 +82,7 @@ void SessionController::setAugmentation(const TransformConfig& augment) {
 
 void SessionController::requestCheckpoint(const QString& path) {
   if (acceptsJobs()) session_->request_checkpoint(path.toStdString());
-  else emit warning(tr("A checkpoint can only be saved while a run is running or paused."));
+  else emit warning(tr("A checkpoint needs a model: start a run first."));
 }
 
 bool SessionController::runJob(std::function<void(Trainer&)> job, std::function<void(const QString&)> done) {
@@ -108,7 +108,11 @@ bool SessionController::isActive() const {
 }
 
 bool SessionController::acceptsJobs() const {
-  return session_ && (state_ == SessionState::Running || state_ == SessionState::Paused);
+  if (!session_) return false;
+  // After the run ends the session keeps serving jobs on the final model; a run stopped before its
+  // first step may have no model, so it takes none.
+  return state_ == SessionState::Running || state_ == SessionState::Paused || state_ == SessionState::Finished ||
+         (state_ == SessionState::Stopped && session_->steps_done() > 0);
 }
 
 int64_t SessionController::stepsDone() const { return session_ ? session_->steps_done() : 0; }

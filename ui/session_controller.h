@@ -51,7 +51,8 @@ class SessionController : public QObject {
 
   // Loading, Running or Paused: a worker exists that can still train.
   bool isActive() const;
-  // Running or Paused with the trainer built: jobs between steps (checkpoints, snapshots) will run.
+  // Running, Paused, Finished, or Stopped after a step: jobs (checkpoints, snapshots) will run,
+  // between steps or on the final model.
   bool acceptsJobs() const;
   SessionState state() const { return state_; }
   int64_t stepsDone() const;
