@@ -11,16 +11,7 @@ namespace {
 
 const ImageSplit& split_of(const ImageDataset& d, Split s) { return s == Split::Train ? d.train : d.test; }
 
-// C x H x W uint8 (any device) -> ImageU8 (H x W x C rows).
-ImageU8 to_image(const torch::Tensor& chw) {
-  auto hwc = chw.permute({1, 2, 0}).contiguous().cpu();
-  ImageU8 img;
-  img.height = hwc.size(0);
-  img.width = hwc.size(1);
-  img.channels = hwc.size(2);
-  img.pixels.assign(hwc.data_ptr<uint8_t>(), hwc.data_ptr<uint8_t>() + hwc.numel());
-  return img;
-}
+ImageU8 to_image(const torch::Tensor& chw) { return to_image_u8(chw); }
 
 ViewParams view_params(const AugmentParams& p, int64_t i) {
   ViewParams v;
@@ -44,6 +35,16 @@ ViewParams view_params(const AugmentParams& p, int64_t i) {
 }
 
 }  // namespace
+
+ImageU8 to_image_u8(const torch::Tensor& chw) {
+  auto hwc = chw.permute({1, 2, 0}).contiguous().cpu();
+  ImageU8 img;
+  img.height = hwc.size(0);
+  img.width = hwc.size(1);
+  img.channels = hwc.size(2);
+  img.pixels.assign(hwc.data_ptr<uint8_t>(), hwc.data_ptr<uint8_t>() + hwc.numel());
+  return img;
+}
 
 std::shared_ptr<const ImageDataset> load_dataset_shared(const DataConfig& data) {
   return std::make_shared<const ImageDataset>(load_dataset(data));

@@ -32,6 +32,10 @@ struct ImageDataset {
 // and the problem when the data is missing or corrupt.
 ImageDataset load_dataset(const DataConfig& data);
 
+struct ImageU8;
+// A uint8 C x H x W tensor (any device) as an ImageU8 (rows of H x W x C bytes).
+ImageU8 to_image_u8(const torch::Tensor& chw);
+
 // Per-channel mean and std of a uint8 image tensor scaled to [0, 1] (used for normalisation).
 std::pair<std::vector<double>, std::vector<double>> channel_stats(const torch::Tensor& images);
 

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "config.h"
+#include "tiny_config.h"
 #include "config_binder.h"
 #include "dataset_cache.h"
 #include "knn_monitor.h"
@@ -43,22 +44,11 @@ namespace {
 
 constexpr int kTrainTimeoutMs = 60000;  // loading + first steps on a busy 2-core machine
 
-// MoCo v2 shrunk to a few milliseconds per step; long enough that it never finishes by itself.
+// The tests' tiny MoCo v2 on one thread, long enough that it never finishes by itself.
 Config tinyConfig() {
-  Config c = preset_v2();
-  c.data.dataset = "synthetic";
-  c.data.path.clear();
-  c.data.synthetic_per_class = 16;
-  c.data.synthetic_size = 16;
-  c.model.width = 8;
-  c.model.feature_dim = 16;
-  c.moco.queue_size = 64;
-  c.moco.bn_splits = 2;
-  c.optim.batch_size = 16;
-  c.run.device = "cpu";
+  Config c = test::tiny_config();
   c.run.threads = 1;
   c.run.total_steps = 1000000;
-  c.run.seed = 3;
   return c;
 }
 

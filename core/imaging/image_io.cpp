@@ -51,14 +51,7 @@ torch::Tensor make_grid(const torch::Tensor& images, int64_t columns, int64_t ga
 namespace moco {
 
 ImageU8 load_image_u8(const std::string& path, int64_t channels, int64_t height, int64_t width) {
-  auto chw = load_image_file(path, channels, height, width);
-  auto hwc = chw.permute({1, 2, 0}).contiguous();
-  ImageU8 img;
-  img.height = hwc.size(0);
-  img.width = hwc.size(1);
-  img.channels = hwc.size(2);
-  img.pixels.assign(hwc.data_ptr<uint8_t>(), hwc.data_ptr<uint8_t>() + hwc.numel());
-  return img;
+  return to_image_u8(load_image_file(path, channels, height, width));
 }
 
 int64_t save_sprite(const ImageDataset& dataset, Split split, const std::vector<int64_t>& indices, const std::string& path) {
