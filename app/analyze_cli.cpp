@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis.h"
+#include "cli_errors.h"
 #include "atomic_file.h"
 #include "trainer.h"
 #include "trustworthiness.h"
@@ -56,7 +57,7 @@ void write_tsne(Trainer& trainer, const AnalyzeCommand& cmd) {
 }  // namespace
 
 int run_analyze_command(const AnalyzeCommand& cmd) {
-  try {
+  return run_reporting_errors([&] {
     const Config config = read_checkpoint_config(cmd.checkpoint);
     auto dataset = load_dataset_shared(config.data);
     Trainer trainer(config, dataset);
@@ -101,13 +102,7 @@ int run_analyze_command(const AnalyzeCommand& cmd) {
       }
     }
     return 0;
-  } catch (const c10::Error& e) {
-    std::cerr << "moco-train: " << e.what_without_backtrace() << std::endl;
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "moco-train: " << e.what() << std::endl;
-    return 2;
-  }
+  });
 }
 
 }  // namespace moco

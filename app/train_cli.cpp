@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis.h"
+#include "cli_errors.h"
 #include "atomic_file.h"
 #include "device.h"
 #include "export.h"
@@ -82,7 +83,7 @@ int print_preset(const std::string& name) {
 }
 
 int run_train_command(const TrainCommand& cmd) {
-  try {
+  return run_reporting_errors([&] {
     const bool resuming = !cmd.resume_dir.empty();
     const std::string dir = resuming ? cmd.resume_dir : cmd.out_dir;
     const std::string checkpoint = (fs::path(dir) / kCheckpointFile).string();
@@ -162,13 +163,7 @@ int run_train_command(const TrainCommand& cmd) {
       std::cout << result.dump(2) << std::endl;
     }
     return end == LoopEnd::Stopped ? 130 : 0;
-  } catch (const c10::Error& e) {
-    std::cerr << "moco-train: " << e.what_without_backtrace() << std::endl;
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "moco-train: " << e.what() << std::endl;
-    return 2;
-  }
+  });
 }
 
 }  // namespace moco
