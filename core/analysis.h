@@ -84,6 +84,9 @@ struct FeatureSet {
   bool head = false;  // head embedding (true) or pooled backbone features (false)
 };
 
+// The indices 0 .. n-1, or none (meaning the whole split) when n is 0 or covers all `available`.
+std::vector<int64_t> first_indices(int64_t n, int64_t available);
+
 // Features of `indices` (all of the split when empty) through the query encoder in eval mode.
 FeatureSet extract_feature_set(Trainer& trainer, Split split, const std::vector<int64_t>& indices = {},
                                bool head = false);

@@ -15,14 +15,8 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   r.step = trainer.steps_done();
   const auto& d = trainer.dataset();
   const int64_t classes = int64_t(d.class_names.size());
-  auto bank_indices = [](int64_t n, int64_t available) {
-    std::vector<int64_t> idx;
-    if (n > 0 && n < available)
-      for (int64_t i = 0; i < n; ++i) idx.push_back(i);
-    return idx;
-  };
-  auto bank = extract_feature_set(trainer, Split::Train, bank_indices(o.knn.bank_size, d.train.size()));
-  auto test = extract_feature_set(trainer, Split::Test, bank_indices(o.knn.test_size, d.test.size()));
+  auto bank = extract_feature_set(trainer, Split::Train, first_indices(o.knn.bank_size, d.train.size()));
+  auto test = extract_feature_set(trainer, Split::Test, first_indices(o.knn.test_size, d.test.size()));
   KnnOptions knn = o.knn;
   knn.k = std::min(knn.k, bank.count);
   r.knn = knn_on_features(bank, test, classes, knn);

@@ -48,14 +48,14 @@ torch::Tensor as_tensor(const FeatureSet& f) {
   return torch::from_blob(const_cast<float*>(f.values.data()), {f.count, f.dim}, torch::kFloat32);
 }
 
-std::vector<int64_t> first_n(int64_t n, int64_t available) {
+}  // namespace
+
+std::vector<int64_t> first_indices(int64_t n, int64_t available) {
   std::vector<int64_t> out;
   if (n <= 0 || n >= available) return out;  // empty = all
   for (int64_t i = 0; i < n; ++i) out.push_back(i);
   return out;
 }
-
-}  // namespace
 
 FeatureSet extract_feature_set(Trainer& trainer, Split split, const std::vector<int64_t>& indices, bool head) {
   const auto& s = split_of(trainer.dataset(), split);
@@ -85,8 +85,8 @@ KnnReport knn_monitor(Trainer& trainer, const KnnOptions& o) {
   const auto start = Clock::now();
   const auto& d = trainer.dataset();
   if (!d.train.has_labels() || !d.test.has_labels()) throw std::invalid_argument("kNN needs labelled train and test splits");
-  auto bank = extract_feature_set(trainer, Split::Train, first_n(o.bank_size, d.train.size()));
-  auto test = extract_feature_set(trainer, Split::Test, first_n(o.test_size, d.test.size()));
+  auto bank = extract_feature_set(trainer, Split::Train, first_indices(o.bank_size, d.train.size()));
+  auto test = extract_feature_set(trainer, Split::Test, first_indices(o.test_size, d.test.size()));
   auto r = knn_on_features(bank, test, int64_t(d.class_names.size()), o);
   r.seconds = seconds_since(start);
   return r;

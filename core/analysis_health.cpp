@@ -8,8 +8,6 @@
 
 namespace moco {
 namespace {
-namespace F = torch::nn::functional;
-torch::Tensor l2_normalize(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
 
 HealthReport health_of_tensors(const torch::Tensor& x, const torch::Tensor& x_pos) {
   HealthReport h;

@@ -10,8 +10,6 @@
 
 namespace moco {
 namespace {
-namespace F = torch::nn::functional;
-torch::Tensor l2_normalize(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
 
 // NumPy .npy format 1.0: magic, version, little-endian header length, a padded dict header.
 std::string npy_bytes(const void* data, size_t bytes, const std::string& descr, const std::vector<int64_t>& shape) {

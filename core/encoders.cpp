@@ -108,6 +108,11 @@ EncoderPtr make_encoder(const ModelConfig& config, int64_t channels, int64_t bn_
   throw std::invalid_argument("unknown encoder '" + config.encoder + "'");
 }
 
+torch::Tensor l2_normalize(const torch::Tensor& rows) {
+  namespace F = torch::nn::functional;
+  return F::normalize(rows, F::NormalizeFuncOptions().dim(1));
+}
+
 void copy_weights(torch::nn::Module& from, torch::nn::Module& to) {
   torch::NoGradGuard no_grad;
   auto src = from.named_parameters(), dst = to.named_parameters();

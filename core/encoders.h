@@ -35,6 +35,9 @@ using EncoderPtr = std::shared_ptr<EncoderImpl>;
 // Builds the encoder of `config` for images with `channels` channels, BN split `bn_splits` ways.
 EncoderPtr make_encoder(const ModelConfig& config, int64_t channels, int64_t bn_splits);
 
+// Rows scaled to unit L2 norm (features and embeddings are compared by cosine).
+torch::Tensor l2_normalize(const torch::Tensor& rows);
+
 // Copies parameters and buffers of `from` into `to` (same architecture).
 void copy_weights(torch::nn::Module& from, torch::nn::Module& to);
 

@@ -4,8 +4,6 @@
 
 namespace moco {
 namespace {
-namespace F = torch::nn::functional;
-torch::Tensor l2_normalize(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
 constexpr int64_t kQueryChunk = 1024;  // bounds the M x N similarity matrix held at once
 }  // namespace
 

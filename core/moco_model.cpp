@@ -7,7 +7,6 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-torch::Tensor l2_normalize(const torch::Tensor& x) { return F::normalize(x, F::NormalizeFuncOptions().dim(1)); }
 
 KeyQueue make_queue(const Config& config, torch::Device device, uint64_t seed) {
   auto gen = make_generator(seed, RngStream::QueueInit, 0);

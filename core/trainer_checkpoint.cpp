@@ -28,6 +28,13 @@ torch::serialize::InputArchive open_checkpoint(const std::string& path, c10::opt
   return archive;
 }
 
+Config config_in(torch::serialize::InputArchive& archive, const std::string& path) {
+  c10::IValue text;
+  if (!archive.try_read("config", text) || !text.isString())
+    throw std::runtime_error("checkpoint '" + path + "' holds no configuration");
+  return config_from_json(text.toStringRef());
+}
+
 }  // namespace
 
 void Trainer::save_checkpoint(const std::string& path) {
@@ -77,10 +84,10 @@ std::string structural_mismatch(const Config& saved, const Config& ours) {
 }
 
 void Trainer::load_checkpoint(const std::string& path) {
-  const Config saved = read_checkpoint_config(path);
+  auto archive = open_checkpoint(path, model_.device);
+  const Config saved = config_in(archive, path);
   const std::string mismatch = structural_mismatch(saved, config_);
   if (!mismatch.empty()) throw std::runtime_error("checkpoint '" + path + "' belongs to another run: " + mismatch);
-  auto archive = open_checkpoint(path, model_.device);
   std::vector<std::vector<int64_t>> shapes;
   for (const auto& p : model_.query->parameters()) shapes.push_back(p.sizes().vec());
   try {
@@ -117,10 +124,7 @@ void Trainer::load_checkpoint(const std::string& path) {
 
 Config read_checkpoint_config(const std::string& path) {
   auto archive = open_checkpoint(path, torch::Device(torch::kCPU));
-  c10::IValue text;
-  if (!archive.try_read("config", text) || !text.isString())
-    throw std::runtime_error("checkpoint '" + path + "' holds no configuration");
-  return config_from_json(text.toStringRef());
+  return config_in(archive, path);
 }
 
 }  // namespace moco
