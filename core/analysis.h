@@ -220,6 +220,12 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& options);
 std::string to_json_line(const EvalReport& report);
 std::string to_json_line(const Floors& floors, int64_t step);
 
+// Reads back a metrics.jsonl line written by to_json_line: fills `report` for an "eval" line or
+// `floors` for a "floors" line. Consistency comes back as one point per age (slot -1), as written;
+// values a line lacks are NaN (probe: -1).
+enum class JsonLineKind { Other, Eval, Floors };  // Other: per-step rows and lines that do not parse
+JsonLineKind parse_json_line(const std::string& line, EvalReport& report, Floors& floors);
+
 // ---- Export -----------------------------------------------------------------------------------
 
 // Features as float32 .npy and labels as int64 .npy (NumPy format 1.0).

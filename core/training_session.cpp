@@ -260,6 +260,10 @@ void TrainingSession::set_learning_rate(double lr) {
 void TrainingSession::set_augmentation(const TransformConfig& augment) {
   run_between_steps([augment](Trainer& t) { t.set_augmentation(augment); });
 }
+void TrainingSession::set_threads(int64_t threads) {
+  // On the worker thread: OpenMP's thread count is a per-thread setting.
+  run_between_steps([threads](Trainer&) { configure_threads(threads); });
+}
 
 std::vector<StepMetrics> TrainingSession::take_metrics() {
   std::lock_guard<std::mutex> lock(impl_->mutex);

@@ -50,6 +50,9 @@ class TrainingSession {
   void set_temperature(double tau);
   void set_learning_rate(double lr);
   void set_augmentation(const TransformConfig& augment);
+  // CPU threads of the training step (0 = every core), e.g. fewer while t-SNE shares the cores:
+  // more threads than cores makes LibTorch's OpenMP barriers wait on descheduled threads.
+  void set_threads(int64_t threads);
 
   // Runs `job` on the worker thread between two steps (with the trainer built), e.g. a checkpoint
   // save or a feature snapshot; after the run has ended, on the final model. Exceptions from it

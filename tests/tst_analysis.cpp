@@ -173,6 +173,40 @@ class TestAnalysis : public QObject {
     QVERIFY_EXCEPTION_THROWN(preview_pairs(*data, aug, {9999}, 1), std::out_of_range);
   }
 
+  void evalLinesRoundTripThroughJson() {
+    EvalReport r;
+    r.step = 40;
+    r.knn.top1 = 0.625;
+    r.knn.top5 = 0.9;
+    r.probe.top1 = 0.71;
+    r.health = {40, 0.8, -2.5, 0.06, 0.0625, 31.5};
+    r.consistency.points = {{3, 1, 0.99}, {7, 1, 0.97}, {9, 4, 0.9}};  // age 1 twice: written as its mean
+    r.consistency.mean_cosine = 0.95;
+    EvalReport back;
+    Floors floors;
+    QCOMPARE(parse_json_line(to_json_line(r), back, floors), JsonLineKind::Eval);
+    QCOMPARE(back.step, int64_t(40));
+    QCOMPARE(back.knn.top1, 0.625);
+    QCOMPARE(back.probe.top1, 0.71);
+    QCOMPARE(back.health.uniformity, -2.5);
+    QCOMPARE(back.health.effective_rank, 31.5);
+    QCOMPARE(back.consistency.mean_cosine, 0.95);
+    QCOMPARE(back.consistency.points.size(), size_t(2));
+    QCOMPARE(back.consistency.points[0].age, int64_t(1));
+    QCOMPARE(back.consistency.points[0].cosine, 0.98);
+    QCOMPARE(back.consistency.points[1].age, int64_t(4));
+
+    Floors f{0.8, 0.7};
+    QCOMPARE(parse_json_line(to_json_line(f, 0), back, floors), JsonLineKind::Floors);
+    QCOMPARE(floors.random_encoder_knn_top1, 0.7);
+    // A kNN-only line leaves health NaN and the probe skipped; step rows and junk are "other".
+    QCOMPARE(parse_json_line(R"({"step": 5, "eval": {"knn_top1": 0.5}})", back, floors), JsonLineKind::Eval);
+    QVERIFY(std::isnan(back.health.alignment));
+    QCOMPARE(back.probe.top1, -1.0);
+    QCOMPARE(parse_json_line(R"({"step": 5, "loss": 7.1})", back, floors), JsonLineKind::Other);
+    QCOMPARE(parse_json_line("{not json", back, floors), JsonLineKind::Other);
+  }
+
   void npyFilesHaveTheNumpyLayout() {
     QTemporaryDir dir;
     auto set = make_set({{1, 0, 0}, {0, 1, 0}}, {4, 7});

@@ -19,14 +19,15 @@
 #include "tiny_config.h"
 #include "config_binder.h"
 #include "dataset_cache.h"
-#include "knn_monitor.h"
+#include "eval_monitor.h"
 #include "experiment_panel.h"
 #include "file_actions.h"
 #include "main_window.h"
 #include "message_banner.h"
 #include "metrics_log.h"
 #include "momentum_control.h"
-#include "plots/knn_plot.h"
+#include "plots/consistency_plot.h"
+#include "plots/eval_plot.h"
 #include "plots/loss_plot.h"
 #include "plots/plot_grid.h"
 #include "plots/queue_age_histogram.h"
@@ -258,13 +259,13 @@ class TestGui : public QObject {
     QVERIFY(timer.elapsed() < 10000);
   }
 
-  void eventLoopStallWhileTraining() {
+  void eventLoopStallWhileTrainingAndMapping() {
     MainWindow w(tinyConfig());
     w.show();
     w.trainingActions()->start()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
     // A 5 ms probe timer: the longest gap between its ticks is the longest the GUI was unresponsive
-    // (plots replotting, metrics draining) while the worker trains.
+    // (plots replotting, metrics draining, t-SNE frames drawn) while the worker trains.
     QElapsedTimer clock;
     clock.start();
     qint64 last = 0, worst = 0, ticks = 0;
@@ -276,13 +277,31 @@ class TestGui : public QObject {
       last = now;
       ++ticks;
     });
-    const int64_t from = liveSteps(w);
+    int64_t from = liveSteps(w);
+    last = clock.elapsed();
     probe.start(5);
     QTest::qWait(3000);
-    probe.stop();
     qInfo("longest event-loop stall while training: %lld ms (%lld probe ticks, %lld steps in 3 s)", worst, ticks,
           (long long)(liveSteps(w) - from));
     QVERIFY(ticks > 0);
+
+    // Now with t-SNE mapping on the t-SNE tab; the step gives up the threads t-SNE takes meanwhile.
+    TsneView* tsne = w.tsneView();
+    w.views()->setCurrentWidget(tsne);
+    QSignalSpy threads(tsne, &TsneView::mappingChanged);
+    QSignalSpy mapped(tsne, &TsneView::mapped);
+    worst = ticks = 0;
+    from = liveSteps(w);
+    tsne->snapshot();
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
+    probe.stop();
+    qInfo("longest event-loop stall while training and mapping: %lld ms (%lld probe ticks, %lld steps)", worst, ticks,
+          (long long)(liveSteps(w) - from));
+    QVERIFY(ticks > 0);
+    QCOMPARE(threads.size(), 2);
+    QVERIFY(threads.front().front().toInt() >= 1);
+    QCOMPARE(threads.back().front().toInt(), 0);
+    QCOMPARE(w.controller()->trainingThreads(), 1);  // tinyConfig trains on one thread
   }
 
   void runFolderRoundTrip() {
@@ -325,7 +344,9 @@ class TestGui : public QObject {
       }
       // moco-train --eval-every's lines (analysis.h to_json_line).
       log.append_json(R"({"step":0,"floors":{"pixel_knn_top1":0.7,"random_encoder_knn_top1":0.6}})");
-      log.append_json(R"({"step":4,"eval":{"knn_top1":0.75,"knn_top5":0.97,"probe_top1":0.8,"seconds":1.5}})");
+      log.append_json(R"({"step":4,"eval":{"knn_top1":0.75,"knn_top5":0.97,"probe_top1":0.8,"alignment":0.9,)"
+                      R"("uniformity":-2.1,"queue_consistency":0.97,"queue_consistency_by_age":[{"age":1,"cosine":0.99},)"
+                      R"({"age":3,"cosine":0.95}],"seconds":1.5}})");
       QFile config(dir.filePath("config.json"));
       QVERIFY(config.open(QIODevice::WriteOnly));
       config.write(QByteArray::fromStdString(to_json(tinyConfig())));
@@ -339,9 +360,12 @@ class TestGui : public QObject {
     QCOMPARE(w.plots()->lossPlot()->pointCount(), 8);
     QVERIFY(run->hasFloors);
     QCOMPARE(run->floors.pixel_knn_top1, 0.7);
-    QCOMPARE(run->knn.size(), 1);
-    QCOMPARE(run->knn.front().top1, 0.75);
-    QCOMPARE(w.plots()->knnPlot()->pointCount(), 1);
+    QCOMPARE(run->evals.size(), 1);
+    QCOMPARE(run->evals.front().knn.top1, 0.75);
+    QCOMPARE(run->evals.front().health.uniformity, -2.1);
+    QCOMPARE(w.plots()->accuracyPlot()->pointCount(), 2);  // kNN and probe
+    QCOMPARE(w.plots()->healthPlot()->pointCount(), 2);    // alignment and uniformity
+    QCOMPARE(w.plots()->consistencyPlot()->pointCount(), 2);  // ages 1 and 3
   }
 
   void openingANonRunFolderSaysWhy() {
@@ -391,19 +415,41 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(again.size() >= 1, 10000);
   }
 
-  void knnMonitorPlotsAgainstTheFloors() {
+  void evaluationFillsItsPlotsAndRoundTrips() {
     MainWindow w(tinyConfig());
     QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 3, kTrainTimeoutMs);
     w.plots()->evaluateButton()->click();
-    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->knnPlot()->pointCount() == 1, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() == 1, kTrainTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->hasFloors, kTrainTimeoutMs);
-    const double top1 = w.liveRun()->knn.front().top1;
-    QVERIFY(top1 >= 0.0 && top1 <= 1.0);
+    const EvalReport first = w.liveRun()->evals.front();
+    QVERIFY(first.knn.top1 >= 0.0 && first.knn.top1 <= 1.0);
+    QVERIFY(first.probe.top1 >= 0.0 && first.probe.top1 <= 1.0);
+    QVERIFY(first.health.alignment >= 0.0 && first.health.alignment <= 4.0);  // squared distance of unit vectors
+    QVERIFY(first.health.uniformity <= 0.0);
+    QVERIFY(!first.consistency.points.empty());
+    for (const auto& p : first.consistency.points) QVERIFY(p.age >= 0 && p.cosine >= -1.0001 && p.cosine <= 1.0001);
     QVERIFY(w.liveRun()->floors.pixel_knn_top1 > 0.0);
-    w.findChild<QSpinBox*>("knnEvery")->setValue(3);
-    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->knnPlot()->pointCount() >= 3, kTrainTimeoutMs);
+    QCOMPARE(w.plots()->accuracyPlot()->pointCount(), 2);
+    QCOMPARE(w.plots()->healthPlot()->pointCount(), 2);
+    QCOMPARE(w.plots()->consistencyPlot()->pointCount(), int(ConsistencyPlot::byAge(first).size()));
+    w.findChild<QSpinBox*>("evalEvery")->setValue(3);
+    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() >= 3, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->accuracyPlot()->pointCount() >= 6, kTrainTimeoutMs);
+
+    // Saved and reopened, the evaluations come back as they were.
+    w.trainingActions()->stop()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Stopped, 10000);
+    QTemporaryDir dir;
+    w.fileActions()->saveRunTo(w.liveRun(), dir.filePath("run"));
+    Run* opened = w.fileActions()->openRunFolder(dir.filePath("run"));
+    QVERIFY(opened);
+    QCOMPARE(opened->evals.size(), w.liveRun()->evals.size());
+    QCOMPARE(opened->evals.front().probe.top1, first.probe.top1);
+    QCOMPARE(opened->evals.front().health.alignment, first.health.alignment);
+    QCOMPARE(ConsistencyPlot::byAge(opened->evals.front()), ConsistencyPlot::byAge(first));
+    QCOMPARE(opened->floors.pixel_knn_top1, w.liveRun()->floors.pixel_knn_top1);
   }
 
   void tsneAndNeighboursFromTheLiveEncoder() {

@@ -56,6 +56,26 @@ class TestSession : public QObject {
     QCOMPARE(metrics.back().momentum, 0.5);
   }
 
+  void threadCountChangesOnTheWorker() {
+    Config c = test::tiny_config();
+    c.run.threads = 2;
+    TrainingSession session(c, test::tiny_dataset());
+    session.pause();
+    session.start(1000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Paused, 10000);
+    std::atomic<int> seen{0};
+    session.run_between_steps([&](Trainer&) { seen = torch::get_num_threads(); });
+    QTRY_COMPARE_WITH_TIMEOUT(seen.load(), 2, 10000);
+    session.set_threads(1);  // what the GUI does while t-SNE maps
+    session.run_between_steps([&](Trainer&) { seen = torch::get_num_threads(); });
+    QTRY_COMPARE_WITH_TIMEOUT(seen.load(), 1, 10000);
+    session.step_once();
+    QTRY_COMPARE_WITH_TIMEOUT(session.steps_done(), int64_t(1), 10000);
+    session.set_threads(2);
+    session.run_between_steps([&](Trainer&) { seen = torch::get_num_threads(); });
+    QTRY_COMPARE_WITH_TIMEOUT(seen.load(), 2, 10000);
+  }
+
   void failuresBecomeEvents() {
     Config c = test::tiny_config();
     c.data.dataset = "idx";

@@ -12,7 +12,7 @@
 #include "dataset_cache.h"
 #include "experiment_panel.h"
 #include "file_actions.h"
-#include "knn_monitor.h"
+#include "eval_monitor.h"
 #include "message_banner.h"
 #include "plots/plot_grid.h"
 #include "run.h"
@@ -36,7 +36,7 @@ MainWindow::MainWindow(Config config, QWidget* parent)
       controller_(new SessionController(this)),
       runs_(new RunList(this)),
       datasets_(new DatasetCache(this)),
-      knn_(new KnnMonitor(controller_, datasets_, this)) {
+      eval_(new EvalMonitor(controller_, datasets_, this)) {
   setWindowTitle(tr("MoCo Workbench"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
@@ -154,17 +154,19 @@ void MainWindow::connectAnalysis() {
     status_->showJob({}, 1, 1);
     banner_->show(MessageBanner::Level::Warning, tr("Cannot load the dataset:"), message);
   });
-  connect(plots_, &PlotGrid::knnIntervalChanged, knn_, &KnnMonitor::setInterval);
-  connect(plots_, &PlotGrid::evaluateRequested, knn_, &KnnMonitor::evaluateNow);
-  connect(knn_, &KnnMonitor::busyChanged, plots_, &PlotGrid::setEvaluating);
-  connect(knn_, &KnnMonitor::busyChanged, this, [this](bool busy) { status_->showJob(tr("kNN evaluation"), busy ? 0 : 1, busy ? 0 : 1); });
-  connect(knn_, &KnnMonitor::evaluated, this, [this](int runId, const KnnReport& report) {
-    if (Run* run = runs_->find(runId)) runs_->appendKnn(run, report);
+  // t-SNE and training share the cores: the step gives up the threads t-SNE takes while it maps.
+  connect(tsne_, &TsneView::mappingChanged, controller_, &SessionController::setBackgroundThreads);
+  connect(plots_, &PlotGrid::evalIntervalChanged, eval_, &EvalMonitor::setInterval);
+  connect(plots_, &PlotGrid::evaluateRequested, eval_, &EvalMonitor::evaluateNow);
+  connect(eval_, &EvalMonitor::busyChanged, plots_, &PlotGrid::setEvaluating);
+  connect(eval_, &EvalMonitor::busyChanged, this, [this](bool busy) { status_->showJob(tr("Evaluation"), busy ? 0 : 1, busy ? 0 : 1); });
+  connect(eval_, &EvalMonitor::evaluated, this, [this](int runId, const EvalReport& report) {
+    if (Run* run = runs_->find(runId)) runs_->appendEval(run, report);
   });
-  connect(knn_, &KnnMonitor::floorsReady, this, [this](int runId, const Floors& floors) {
+  connect(eval_, &EvalMonitor::floorsReady, this, [this](int runId, const Floors& floors) {
     if (Run* run = runs_->find(runId)) runs_->setFloors(run, floors);
   });
-  connect(knn_, &KnnMonitor::failed, this, [this](const QString& m) { banner_->show(MessageBanner::Level::Warning, tr("Evaluation:"), m); });
+  connect(eval_, &EvalMonitor::failed, this, [this](const QString& m) { banner_->show(MessageBanner::Level::Warning, tr("Evaluation:"), m); });
   connect(tsne_, &TsneView::progress, status_, &StatusPanel::showJob);
   connect(tsne_, &TsneView::imageChosen, this, [this](Split, qint64 index) {
     views_->setCurrentWidget(neighbours_);
@@ -217,7 +219,7 @@ void MainWindow::beginRun(bool paused) {
   status_->clear();
   datasets_->request(config.data);  // the views' copy; the session shares it when already loaded
   controller_->start(config, datasets_->get(config.data), 0, paused);
-  knn_->runStarted(liveRunId_, config);
+  eval_->runStarted(liveRunId_, config);
   if (paused) controller_->stepOnce();
 }
 

@@ -16,7 +16,7 @@ class AugmentPairsView;
 class DatasetCache;
 class ExperimentPanel;
 class FileActions;
-class KnnMonitor;
+class EvalMonitor;
 class NeighboursView;
 class TsneView;
 class MessageBanner;
@@ -47,7 +47,7 @@ class MainWindow : public QMainWindow {
   AugmentPairsView* pairsView() const { return pairs_; }
   TsneView* tsneView() const { return tsne_; }
   NeighboursView* neighboursView() const { return neighbours_; }
-  KnnMonitor* knnMonitor() const { return knn_; }
+  EvalMonitor* evalMonitor() const { return eval_; }
   // The run being trained (or last trained); null after Reset.
   Run* liveRun() const;
   // A warning in the banner (e.g. an unreadable experiment at start-up).
@@ -76,7 +76,7 @@ class MainWindow : public QMainWindow {
   SessionController* controller_;
   RunList* runs_;
   DatasetCache* datasets_;
-  KnnMonitor* knn_;
+  EvalMonitor* eval_;
   ExperimentPanel* panel_;
   PlotGrid* plots_;
   QTabWidget* views_;

@@ -68,8 +68,8 @@ void RunList::setStatus(Run* run, const QString& status) {
   emit runChanged(run);
 }
 
-void RunList::appendKnn(Run* run, const KnnReport& report) {
-  run->knn.push_back(report);
+void RunList::appendEval(Run* run, const EvalReport& report) {
+  run->evals.push_back(report);
   emit evaluationChanged(run);
 }
 

@@ -26,7 +26,7 @@ struct Run {
   QString folder;  // where it was saved or opened from; empty when never saved
   QString status;  // "running", "finished", "stopped", "failed", "opened"
   bool shown = true;
-  QVector<KnnReport> knn;  // the kNN monitor's evaluations, in step order
+  QVector<EvalReport> evals;  // periodic evaluations (kNN, probe, health, consistency), in step order
   bool hasFloors = false;  // floors: raw-pixel and random-encoder kNN on the same data
   Floors floors;
 
@@ -49,7 +49,7 @@ class RunList : public QObject {
   // Appends metrics to `run` and tells listeners which index the new points start at.
   void appendMetrics(Run* run, const QVector<StepMetrics>& metrics);
   void setStatus(Run* run, const QString& status);
-  void appendKnn(Run* run, const KnnReport& report);
+  void appendEval(Run* run, const EvalReport& report);
   void setFloors(Run* run, const Floors& floors);
 
   const std::vector<std::unique_ptr<Run>>& runs() const { return runs_; }
@@ -64,7 +64,7 @@ class RunList : public QObject {
   void runChanged(moco::Run* run);  // name, status or final values changed
   void metricsAppended(moco::Run* run, int firstNewIndex);
   void shownChanged();
-  void evaluationChanged(moco::Run* run);  // kNN points or floors
+  void evaluationChanged(moco::Run* run);  // evaluations or floors
 
  private:
   std::vector<std::unique_ptr<Run>> runs_;

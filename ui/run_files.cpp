@@ -119,12 +119,9 @@ void writeMetricsJsonl(const Run& run, const QString& path) {
     row["epoch"] = qint64(m.epoch);
     line(row);
   }
-  if (run.hasFloors)
-    line({{"step", 0},
-          {"floors", QJsonObject{{"pixel_knn_top1", run.floors.pixel_knn_top1},
-                                 {"random_encoder_knn_top1", run.floors.random_encoder_knn_top1}}}});
-  for (const auto& r : run.knn)
-    line({{"step", qint64(r.step)}, {"eval", QJsonObject{{"knn_top1", r.top1}, {"knn_top5", r.top5}, {"seconds", r.seconds}}}});
+  // The evaluation lines in moco-train's own format (analysis.h), so either program reads the other's.
+  if (run.hasFloors) file.write(QByteArray::fromStdString(to_json_line(run.floors, 0)) + '\n');
+  for (const auto& r : run.evals) file.write(QByteArray::fromStdString(to_json_line(r)) + '\n');
   if (file.error() != QFileDevice::NoError)
     throw std::runtime_error("cannot write '" + where(path) + "': " + file.errorString().toStdString());
 }
@@ -133,20 +130,12 @@ void readEvaluations(const QString& path, Run& run) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) return;
   while (!file.atEnd()) {
-    const QJsonObject o = QJsonDocument::fromJson(file.readLine()).object();
-    if (o.contains("eval") && o["eval"].toObject().contains("knn_top1")) {
-      const QJsonObject e = o["eval"].toObject();
-      KnnReport r;
-      r.step = o["step"].toInteger();
-      r.top1 = e["knn_top1"].toDouble();
-      r.top5 = e["knn_top5"].toDouble();
-      r.seconds = e["seconds"].toDouble();
-      run.knn.push_back(r);
-    } else if (o.contains("floors")) {
-      const QJsonObject f = o["floors"].toObject();
-      run.floors.pixel_knn_top1 = f["pixel_knn_top1"].toDouble();
-      run.floors.random_encoder_knn_top1 = f["random_encoder_knn_top1"].toDouble();
-      run.hasFloors = true;
+    EvalReport report;
+    Floors floors;
+    switch (parse_json_line(file.readLine().toStdString(), report, floors)) {
+      case JsonLineKind::Eval: run.evals.push_back(report); break;
+      case JsonLineKind::Floors: run.floors = floors; run.hasFloors = true; break;
+      case JsonLineKind::Other: break;
     }
   }
 }

@@ -26,7 +26,7 @@ QVector<StepMetrics> readMetricsCsv(const QString& path);
 
 // metrics.jsonl: every step, then the floors and the kNN evaluations. Throws naming the file.
 void writeMetricsJsonl(const Run& run, const QString& path);
-// The kNN evaluations and floors found in a metrics.jsonl (step lines are skipped: metrics.csv
+// The evaluations and floors found in a metrics.jsonl (step lines are skipped: metrics.csv
 // holds them); lines it cannot parse are skipped.
 void readEvaluations(const QString& path, Run& run);
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 
 #include "experiment_panel.h"
-#include "knn_monitor.h"
+#include "eval_monitor.h"
 #include "main_window.h"
 #include "plots/plot_grid.h"
 #include "run_dock.h"
@@ -21,7 +21,7 @@ namespace moco {
 namespace {
 constexpr int kSettleMs = 800;          // lets queued replots and layouts finish before grabbing
 constexpr int kStageTimeoutMs = 180000;  // a stage that never reports still ends the tour
-constexpr int kKnnPointsWanted = 5;      // kNN evaluations over the run, for a curve
+constexpr int kEvalPointsWanted = 5;      // evaluations over the run, for curves
 constexpr qint64 kNeighbourQuery = 42;   // any test image; fixed so the screenshots repeat
 }  // namespace
 
@@ -37,7 +37,7 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int
     std::fprintf(stderr, "screenshot run failed: %s\n", qPrintable(message));
     QApplication::exit(1);
   });
-  if (auto* every = window_->plots()->findChild<QSpinBox*>("knnEvery")) every->setValue(std::max(1, steps_ / kKnnPointsWanted));
+  if (auto* every = window_->plots()->findChild<QSpinBox*>("evalEvery")) every->setValue(std::max(1, steps_ / kEvalPointsWanted));
   QTimer::singleShot(kSettleMs, window_, [this] { window_->startTraining(); });
 }
 

@@ -1,6 +1,8 @@
 #include "session_controller.h"
 
+#include <QThread>
 #include <QTimer>
+#include <algorithm>
 
 namespace moco {
 namespace {
@@ -26,9 +28,21 @@ void SessionController::start(const Config& config, std::shared_ptr<const ImageD
   last_ = StepMetrics{};
   session_ = std::make_unique<TrainingSession>(config, std::move(dataset));
   if (paused) session_->pause();
+  if (backgroundThreads_ > 0) session_->set_threads(trainingThreads());
   session_->start(stopAtStep);
   setState(SessionState::Loading);
   refresh_->start();
+}
+
+int SessionController::trainingThreads() const {
+  const int all = config_.run.threads > 0 ? int(config_.run.threads) : QThread::idealThreadCount();
+  return std::max(1, all - backgroundThreads_);
+}
+
+void SessionController::setBackgroundThreads(int threads) {
+  if (threads == backgroundThreads_) return;
+  backgroundThreads_ = threads;
+  if (isActive()) session_->set_threads(threads > 0 ? trainingThreads() : config_.run.threads);
 }
 
 void SessionController::pause() {

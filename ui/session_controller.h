@@ -43,6 +43,10 @@ class SessionController : public QObject {
   void setTemperature(double tau);
   void setLearningRate(double lr);
   void setAugmentation(const TransformConfig& augment);
+  // Other CPU work (t-SNE) is using `threads` threads: train with that many fewer (at least one)
+  // until it is 0 again. Applies to later sessions too.
+  void setBackgroundThreads(int threads);
+  int trainingThreads() const;
   void requestCheckpoint(const QString& path);
   // Runs `job` on the training thread between two steps (with the trainer built), then `done` on
   // the GUI thread with the error message (empty on success). False, and nothing runs, when the
@@ -84,6 +88,7 @@ class SessionController : public QObject {
   std::unique_ptr<TrainingSession> session_;
   QTimer* refresh_;
   Config config_;
+  int backgroundThreads_ = 0;
   StepMetrics last_;
   SessionState state_ = SessionState::Idle;
 };

@@ -13,7 +13,8 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
-#include "knn_plot.h"
+#include "consistency_plot.h"
+#include "eval_plot.h"
 #include "loss_plot.h"
 #include "palette.h"
 #include "queue_age_histogram.h"
@@ -22,7 +23,7 @@
 namespace moco {
 namespace {
 constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
-constexpr int kColumns = 4;           // 4 x 2 plots fill a 1400 x 900 window beside the experiment dock
+constexpr int kColumns = 4;           // 4 x 3 cells fill a 1400 x 900 window beside the experiment dock
 constexpr int kAgeRefreshMs = 250;    // the age histogram's redraw rate while training
 }  // namespace
 
@@ -55,19 +56,22 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
   bar->addSpacing(16);
   bar->addWidget(xAxis_);
   bar->addSpacing(16);
-  knnEvery_ = new QSpinBox;
-  knnEvery_->setObjectName("knnEvery");
-  knnEvery_->setRange(0, 100000);
-  knnEvery_->setSingleStep(50);
-  knnEvery_->setSpecialValueText(tr("off"));
-  knnEvery_->setPrefix(tr("kNN every "));
-  knnEvery_->setSuffix(tr(" steps"));
-  knnEvery_->setToolTip(tr("Evaluate the encoder with the kNN monitor (200 neighbours, bank of up to 5000 training "
-                           "images, 1000 test images) every N steps, between two steps. 0 = off."));
+  evalEvery_ = new QSpinBox;
+  evalEvery_->setObjectName("evalEvery");
+  evalEvery_->setRange(0, 100000);
+  evalEvery_->setSingleStep(50);
+  evalEvery_->setSpecialValueText(tr("off"));
+  evalEvery_->setPrefix(tr("Evaluate every "));
+  evalEvery_->setSuffix(tr(" steps"));
+  evalEvery_->setToolTip(tr("Every N steps, between two steps: the kNN monitor (200 neighbours, bank of up to 5000 "
+                            "training images, 1000 test images), a linear probe on the same frozen features, "
+                            "alignment/uniformity of 512 positive pairs, and the queue's consistency (keys of 8 past "
+                            "steps re-encoded by the current key encoder). About a second or two on a CPU. 0 = off."));
   evaluate_ = new QPushButton(tr("Evaluate"));
   evaluate_->setObjectName("evaluate");
-  evaluate_->setToolTip(tr("Run the kNN monitor now (the run pauses for its duration)"));
-  bar->addWidget(knnEvery_);
+  evaluate_->setToolTip(tr("Evaluate now: kNN, linear probe, alignment/uniformity, queue consistency (the run pauses "
+                           "for its duration)"));
+  bar->addWidget(evalEvery_);
   bar->addWidget(evaluate_);
   bar->addStretch();
   column->addLayout(bar);
@@ -92,21 +96,21 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
                      {{tr("drift"), [](const StepMetrics& m) { return m.key_drift; }, palette::tab10(5)}}, true),
   };
   ages_ = new QueueAgeHistogram;
-  knn_ = new KnnPlot;
-  knn_->setObjectName("kNN accuracy");
+  consistency_ = new ConsistencyPlot;
+  consistency_->setObjectName("Queue consistency");
+  accuracy_ = EvalPlot::accuracy();
+  accuracy_->setObjectName("Accuracy");
+  health_ = EvalPlot::health();
+  health_->setObjectName("Alignment / uniformity");
+  for (auto* plot : plots_) plot->setObjectName(plot->title());
+  // Row 1: the loss and what it is made of; row 2: the queue and the key encoder; row 3: what the
+  // periodic evaluation says about the features.
   auto* grid = new QGridLayout;
   grid->setSpacing(6);
-  int index = 0;
-  for (auto* plot : plots_) {
-    plot->setObjectName(plot->title());
-    grid->addWidget(plot, index / kColumns, index % kColumns);
-    ++index;
-    if (plot == plots_[4]) {  // the histogram sits beside the queue-age curves
-      grid->addWidget(ages_, index / kColumns, index % kColumns);
-      ++index;
-    }
-  }
-  grid->addWidget(knn_, index / kColumns, index % kColumns);
+  QWidget* const cells[] = {plots_[0], plots_[1], plots_[2], plots_[3], plots_[4], ages_, plots_[5], consistency_};
+  for (int i = 0; i < int(std::size(cells)); ++i) grid->addWidget(cells[i], i / kColumns, i % kColumns);
+  grid->addWidget(accuracy_, 2, 0, 1, 2);
+  grid->addWidget(health_, 2, 2, 1, 2);
   for (int c = 0; c < kColumns; ++c) grid->setColumnStretch(c, 1);
   column->addLayout(grid, 1);
 
@@ -122,8 +126,8 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
   connect(ageTimer_, &QTimer::timeout, this, &PlotGrid::updateAges);
   connect(runs_, &RunList::shownChanged, this, &PlotGrid::onShownChanged);
   connect(runs_, &RunList::metricsAppended, this, &PlotGrid::onMetricsAppended);
-  connect(runs_, &RunList::evaluationChanged, this, [this] { knn_->setRuns(runs_->shownRuns()); });
-  connect(knnEvery_, &QSpinBox::valueChanged, this, &PlotGrid::knnIntervalChanged);
+  connect(runs_, &RunList::evaluationChanged, this, &PlotGrid::showEvaluations);
+  connect(evalEvery_, &QSpinBox::valueChanged, this, &PlotGrid::evalIntervalChanged);
   connect(evaluate_, &QPushButton::clicked, this, &PlotGrid::evaluateRequested);
   setOptions(options_);
 }
@@ -139,7 +143,8 @@ void PlotGrid::readControls() {
     plot->setOptions(o);
     plot->refresh();
   }
-  knn_->setTimeAxis(o.x == XAxisMode::Time);
+  accuracy_->setTimeAxis(o.x == XAxisMode::Time);
+  health_->setTimeAxis(o.x == XAxisMode::Time);
 }
 
 void PlotGrid::setEvaluating(bool busy) {
@@ -165,7 +170,14 @@ void PlotGrid::onShownChanged() {
     plot->refresh();
   }
   ages_->showRun(shown.isEmpty() ? nullptr : shown.back());
-  knn_->setRuns(shown);
+  showEvaluations();
+}
+
+void PlotGrid::showEvaluations() {
+  const auto shown = runs_->shownRuns();
+  accuracy_->setRuns(shown);
+  health_->setRuns(shown);
+  consistency_->setRuns(shown);
 }
 
 void PlotGrid::onMetricsAppended(Run* run, int first) {
@@ -177,7 +189,10 @@ void PlotGrid::onMetricsAppended(Run* run, int first) {
   }
   stale_ = !visible;  // a hidden grid replots once when shown again
   if (visible && !ageTimer_->isActive()) ageTimer_->start();
-  if (visible) knn_->followSteps();
+  if (visible) {
+    accuracy_->followSteps();
+    health_->followSteps();
+  }
 }
 
 void PlotGrid::showEvent(QShowEvent* event) {
@@ -185,7 +200,8 @@ void PlotGrid::showEvent(QShowEvent* event) {
   if (!std::exchange(stale_, false)) return;
   for (auto* plot : plots_) plot->refresh();
   updateAges();
-  knn_->followSteps();
+  accuracy_->followSteps();
+  health_->followSteps();
 }
 
 void PlotGrid::updateAges() {

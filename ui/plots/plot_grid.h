@@ -18,7 +18,8 @@ class QTimer;
 
 namespace moco {
 
-class KnnPlot;
+class ConsistencyPlot;
+class EvalPlot;
 class LossPlot;
 class QueueAgeHistogram;
 class RunList;
@@ -31,15 +32,17 @@ class PlotGrid : public QWidget {
   LossPlot* lossPlot() const { return loss_; }
   const std::vector<MetricPlot*>& plots() const { return plots_; }
   QueueAgeHistogram* ageHistogram() const { return ages_; }
-  KnnPlot* knnPlot() const { return knn_; }
+  EvalPlot* accuracyPlot() const { return accuracy_; }
+  EvalPlot* healthPlot() const { return health_; }
+  ConsistencyPlot* consistencyPlot() const { return consistency_; }
   QPushButton* evaluateButton() const { return evaluate_; }
-  // "Evaluating…" while a kNN evaluation runs.
+  // "Evaluating…" while an evaluation runs.
   void setEvaluating(bool busy);
   PlotOptions options() const { return options_; }
   void setOptions(const PlotOptions& options);
 
  signals:
-  void knnIntervalChanged(int steps);  // 0 = off
+  void evalIntervalChanged(int steps);  // 0 = off
   void evaluateRequested();
 
  private:
@@ -48,13 +51,16 @@ class PlotGrid : public QWidget {
   void updateAges();
   void showEvent(QShowEvent* event) override;
   void readControls();
+  void showEvaluations();
 
   RunList* runs_;
   PlotOptions options_;
   LossPlot* loss_;
   QueueAgeHistogram* ages_;
-  KnnPlot* knn_;
-  QSpinBox* knnEvery_;
+  EvalPlot* accuracy_;
+  EvalPlot* health_;
+  ConsistencyPlot* consistency_;
+  QSpinBox* evalEvery_;
   QPushButton* evaluate_;
   std::vector<MetricPlot*> plots_;
   QSlider* smoothing_;

@@ -11,6 +11,15 @@ namespace {
 constexpr double kPngScale = 2.0;  // exported PNGs at twice the screen resolution: crisp on slides
 }
 
+QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text) {
+  auto* note = new QCPItemText(plot);
+  note->position->setType(QCPItemPosition::ptAxisRectRatio);
+  note->position->setCoords(0.5, 0.5);
+  note->setColor(QColor(120, 120, 120));
+  note->setText(text);
+  return note;
+}
+
 void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel, const QString& yLabel) {
   QFont font = plot->font();
   font.setPointSizeF(8.5);
@@ -23,7 +32,7 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel, c
   auto* heading = new QCPTextElement(plot, title, titleFont);
   heading->setMargins(QMargins(0, 4, 0, 0));
   plot->plotLayout()->addElement(0, 0, heading);
-  for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+  for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2}) {  // yAxis2: for plots that show it
     axis->setTickLabelFont(font);
     axis->setLabelFont(font);
     axis->setBasePen(QPen(QColor(150, 150, 150)));

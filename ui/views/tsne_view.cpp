@@ -51,6 +51,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   every_->setSuffix(tr(" steps"));
   every_->setToolTip(tr("Take a new snapshot every N steps; each continues from the previous map (warm start)."));
   points_ = new QSpinBox;
+  points_->setObjectName("tsnePoints");
   points_->setRange(100, 10000);
   points_->setSingleStep(500);
   points_->setValue(kDefaultPoints);
@@ -150,6 +151,7 @@ void TsneView::startTsne() {
   auto features = std::make_shared<const FeatureSet>(features_);
   auto initial = warm ? std::make_shared<const std::vector<float>>(layout_) : nullptr;
   const int total = options.iterations;
+  emit mappingChanged(options.threads);
   status_->setText(warm ? tr("t-SNE: continuing from the previous map (step %1)…").arg(features_.step)
                         : tr("t-SNE: mapping %1 images (step %2)…").arg(features_.count).arg(features_.step));
   QPointer<TsneView> self(this);
@@ -175,6 +177,7 @@ void TsneView::startTsne() {
         if (stop_ == stop) stop_.reset();
         if (!result.layout.empty()) showLayout(result.layout, result.iterations, result.kl_divergence, !result.cancelled);
         if (pending_) return startTsne();
+        emit mappingChanged(0);
         if (!result.cancelled) emit mapped();
         emit progress(tr("t-SNE"), 1, 1);
       },
@@ -183,6 +186,7 @@ void TsneView::startTsne() {
         status_->setText(tr("t-SNE failed: %1").arg(message));
         emit progress(tr("t-SNE"), 1, 1);
         if (pending_) startTsne();
+        else emit mappingChanged(0);
       });
 }
 

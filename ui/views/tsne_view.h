@@ -40,6 +40,7 @@ class TsneView : public QWidget {
   void imageChosen(moco::Split split, qint64 index);
   void mapped();  // a t-SNE run finished
   void progress(const QString& what, int done, int total);
+  void mappingChanged(int threads);  // CPU threads the running t-SNE uses; 0 when it ends
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

@@ -1,4 +1,4 @@
-#include "knn_monitor.h"
+#include "eval_monitor.h"
 
 #include <algorithm>
 
@@ -8,19 +8,19 @@
 
 namespace moco {
 namespace {
-constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to about a second on a CPU
+constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to a second or two on a CPU
 constexpr int64_t kTestLimit = 1000;  // 0.1 % resolution is plenty for a live plot
 }  // namespace
 
-KnnOptions KnnMonitor::optionsFor(int64_t trainSize) {
-  KnnOptions o;
-  o.bank_size = std::min(kBankLimit, trainSize);
-  o.test_size = kTestLimit;
-  o.k = std::max<int64_t>(1, std::min<int64_t>(o.k, o.bank_size));  // the demo's 200, unless the bank is smaller
+EvalOptions EvalMonitor::optionsFor(int64_t trainSize) {
+  EvalOptions o;
+  o.knn.bank_size = std::min(kBankLimit, trainSize);
+  o.knn.test_size = kTestLimit;
+  o.knn.k = std::max<int64_t>(1, std::min<int64_t>(o.knn.k, o.knn.bank_size));  // the demo's 200, unless the bank is smaller
   return o;
 }
 
-KnnMonitor::KnnMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent)
+EvalMonitor::EvalMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent)
     : QObject(parent), controller_(controller), datasets_(datasets) {
   connect(controller_, &SessionController::metricsArrived, this,
           [this](const QVector<StepMetrics>& m) { onMetrics(m.back().step); });
@@ -37,12 +37,12 @@ KnnMonitor::KnnMonitor(SessionController* controller, DatasetCache* datasets, QO
   });
 }
 
-void KnnMonitor::setInterval(int steps) {
+void EvalMonitor::setInterval(int steps) {
   interval_ = steps;
   if (interval_ > 0) computeFloors();
 }
 
-void KnnMonitor::runStarted(int runId, const Config& config) {
+void EvalMonitor::runStarted(int runId, const Config& config) {
   runId_ = runId;
   config_ = config;
   lastEvaluated_ = 0;
@@ -51,41 +51,41 @@ void KnnMonitor::runStarted(int runId, const Config& config) {
   if (interval_ > 0) computeFloors();
 }
 
-void KnnMonitor::computeFloors() {
+void EvalMonitor::computeFloors() {
   if (!floorsPending_ || runId_ == 0) return;
   auto dataset = datasets_->get(config_.data);
   if (!dataset) return datasets_->request(config_.data);  // DatasetCache::loaded calls again
   floorsPending_ = false;
   const int runId = runId_;
   const Config config = config_;
-  const KnnOptions options = optionsFor(datasets_->info().train_size);
+  const KnnOptions options = optionsFor(datasets_->info().train_size).knn;
   runInBackground(
       this, [config, dataset, options] { return knn_floors(config, *dataset, options); },
       [this, runId](Floors floors) { emit floorsReady(runId, floors); },
       [this](const QString& message) { emit failed(tr("kNN floors: %1").arg(message)); });
 }
 
-void KnnMonitor::onMetrics(int64_t step) {
+void EvalMonitor::onMetrics(int64_t step) {
   if (interval_ > 0 && step >= lastEvaluated_ + interval_) evaluateNow();
 }
 
-void KnnMonitor::evaluateNow() {
+void EvalMonitor::evaluateNow() {
   if (busy_ || !controller_->acceptsJobs()) return;
   computeFloors();
   const auto info = datasets_->get(config_.data) ? datasets_->info() : DatasetInfo{};
-  const KnnOptions options = optionsFor(info.train_size > 0 ? info.train_size : kBankLimit);
-  auto report = std::make_shared<KnnReport>();
+  const EvalOptions options = optionsFor(info.train_size > 0 ? info.train_size : kBankLimit);
+  auto report = std::make_shared<EvalReport>();
   const int runId = runId_;
   busy_ = true;
   lastEvaluated_ = controller_->stepsDone();
   emit busyChanged(true);
-  controller_->runJob([report, options](Trainer& trainer) { *report = knn_monitor(trainer, options); },
+  controller_->runJob([report, options](Trainer& trainer) { *report = evaluate(trainer, options); },
                       [this, report, runId](const QString& error) {
                         busy_ = false;
                         lastEvaluated_ = std::max(lastEvaluated_, report->step);
                         emit busyChanged(false);
                         if (error.isEmpty()) emit evaluated(runId, *report);
-                        else emit failed(tr("kNN evaluation: %1").arg(error));
+                        else emit failed(tr("evaluation: %1").arg(error));
                       });
 }
 

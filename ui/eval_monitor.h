@@ -1,6 +1,7 @@
-// Schedules the kNN monitor (analysis.h knn_monitor) on the training thread every N steps or on
-// request, and computes the run's floors (raw-pixel and random-encoder kNN) once in the background.
-// Results go out as signals tagged with the run they belong to.
+// Schedules the periodic evaluation (analysis.h evaluate: kNN monitor, linear probe, alignment and
+// uniformity, queue consistency) on the training thread every N steps or on request, and computes
+// the run's floors (raw-pixel and random-encoder kNN) once in the background. Results go out as
+// signals tagged with the run they belong to.
 #pragma once
 
 #include <QObject>
@@ -14,10 +15,10 @@ namespace moco {
 class DatasetCache;
 class SessionController;
 
-class KnnMonitor : public QObject {
+class EvalMonitor : public QObject {
   Q_OBJECT
  public:
-  KnnMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent = nullptr);
+  EvalMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent = nullptr);
 
   // Every `steps` training steps (0 = only on request).
   void setInterval(int steps);
@@ -27,11 +28,12 @@ class KnnMonitor : public QObject {
   // Evaluates the running session now (between two steps).
   void evaluateNow();
   bool busy() const { return busy_; }
-  // The options used for `trainSize` training images: bank of at most 5000, 1000 test images.
-  static KnnOptions optionsFor(int64_t trainSize);
+  // The options used for `trainSize` training images: kNN bank of at most 5000, 1000 test images,
+  // the probe on the same features, health on 512 images, consistency of 8 past steps' keys.
+  static EvalOptions optionsFor(int64_t trainSize);
 
  signals:
-  void evaluated(int runId, const moco::KnnReport& report);
+  void evaluated(int runId, const moco::EvalReport& report);
   void floorsReady(int runId, const moco::Floors& floors);
   void failed(const QString& message);
   void busyChanged(bool busy);
@@ -52,5 +54,5 @@ class KnnMonitor : public QObject {
 
 }  // namespace moco
 
-Q_DECLARE_METATYPE(moco::KnnReport)
+Q_DECLARE_METATYPE(moco::EvalReport)
 Q_DECLARE_METATYPE(moco::Floors)
