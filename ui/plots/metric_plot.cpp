@@ -109,6 +109,11 @@ void MetricPlot::addPoints(RunGraphs& rg, int first) {
 }
 
 void MetricPlot::refresh() {
+  rescale();
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricPlot::rescale() {
   bool found = false;
   QCPRange xRange, yRange;
   for (int i = 0; i < graphCount(); ++i) {
@@ -131,7 +136,6 @@ void MetricPlot::refresh() {
       yAxis->setRange(yRange.lower - pad, yRange.upper + pad);
     }
   }
-  replot(QCustomPlot::rpQueuedReplot);
 }
 
 int MetricPlot::pointCount() const {

@@ -45,7 +45,9 @@ class MetricPlot : public QCustomPlot {
   // Adds `run`'s points from index `first` on (it must be one of the shown runs).
   void appendPoints(const Run& run, int first);
   void setOptions(const PlotOptions& options);
-  // Rescales to the data and queues one replot.
+  // Fits the axes to the data (no replot).
+  void rescale();
+  // Rescales and queues one replot.
   void refresh();
   // Raw points drawn over all runs and series: what tests count.
   int pointCount() const;

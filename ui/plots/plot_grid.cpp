@@ -25,6 +25,9 @@ namespace {
 constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
 constexpr int kColumns = 4;           // 4 x 3 cells fill a 1400 x 900 window beside the experiment dock
 constexpr int kAgeRefreshMs = 250;    // the age histogram's redraw rate while training
+// Live plots are replotted one per timer tick: each replot takes a few ms, all seven in one event
+// would block the event loop for 20 ms or more at every refresh (and twice that on a busy CPU).
+constexpr int kStaggerMs = 1;
 }  // namespace
 
 PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
@@ -124,6 +127,10 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
   ageTimer_->setSingleShot(true);
   ageTimer_->setInterval(kAgeRefreshMs);
   connect(ageTimer_, &QTimer::timeout, this, &PlotGrid::updateAges);
+  stagger_ = new QTimer(this);
+  stagger_->setInterval(kStaggerMs);
+  stagger_->setTimerType(Qt::PreciseTimer);
+  connect(stagger_, &QTimer::timeout, this, &PlotGrid::replotNext);
   connect(runs_, &RunList::shownChanged, this, &PlotGrid::onShownChanged);
   connect(runs_, &RunList::metricsAppended, this, &PlotGrid::onMetricsAppended);
   connect(runs_, &RunList::evaluationChanged, this, &PlotGrid::showEvaluations);
@@ -185,8 +192,11 @@ void PlotGrid::onMetricsAppended(Run* run, int first) {
   const bool visible = isVisible();
   for (auto* plot : plots_) {
     plot->appendPoints(*run, first);
-    if (visible) plot->refresh();
+    if (!visible) continue;
+    plot->rescale();
+    if (!dirty_.contains(plot)) dirty_.append(plot);
   }
+  if (!dirty_.isEmpty() && !stagger_->isActive()) stagger_->start();
   stale_ = !visible;  // a hidden grid replots once when shown again
   if (visible && !ageTimer_->isActive()) ageTimer_->start();
   if (visible) {
@@ -202,6 +212,11 @@ void PlotGrid::showEvent(QShowEvent* event) {
   updateAges();
   accuracy_->followSteps();
   health_->followSteps();
+}
+
+void PlotGrid::replotNext() {
+  if (dirty_.isEmpty()) return stagger_->stop();
+  dirty_.takeFirst()->replot();
 }
 
 void PlotGrid::updateAges() {

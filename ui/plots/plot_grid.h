@@ -51,6 +51,7 @@ class PlotGrid : public QWidget {
   void updateAges();
   void showEvent(QShowEvent* event) override;
   void readControls();
+  void replotNext();
   void showEvaluations();
 
   RunList* runs_;
@@ -68,6 +69,8 @@ class PlotGrid : public QWidget {
   QCheckBox* logY_;
   QComboBox* xAxis_;
   QTimer* ageTimer_;
+  QTimer* stagger_;               // replots the dirty plots one per tick
+  QList<MetricPlot*> dirty_;
   bool stale_ = false;
 };
 

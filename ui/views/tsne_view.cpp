@@ -10,6 +10,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 #include <cmath>
+#include <utility>
 
 #include "background.h"
 #include "dataset_cache.h"
@@ -221,10 +222,17 @@ void TsneView::showLayout(const std::vector<float>& layout, int iteration, doubl
   const double padX = (xmax - xmin) * 0.05 + 1e-6, padY = (ymax - ymin) * 0.05 + 1e-6;
   plot_->xAxis->setRange(xmin - padX, xmax + padX + (xmax - xmin) * 0.25);  // room for the legend
   plot_->yAxis->setRange(ymin - padY, ymax + padY);
-  plot_->replot(QCustomPlot::rpQueuedReplot);
+  // Drawing 1000s of points costs milliseconds of the GUI thread: not while another tab is shown.
+  if (isVisible()) plot_->replot(QCustomPlot::rpQueuedReplot);
+  else stale_ = true;
   status_->setText(final ? tr("step %1 · %2 images · KL %3 · hover for the image, click for its neighbours")
                                .arg(features_.step).arg(n).arg(kl, 0, 'f', 2)
                          : tr("t-SNE iteration %1 · KL %2").arg(iteration).arg(kl, 0, 'f', 2));
+}
+
+void TsneView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (std::exchange(stale_, false)) plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 int TsneView::nearestPoint(const QPointF& pixel) const {
