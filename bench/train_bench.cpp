@@ -2,9 +2,16 @@
 // prints one JSON object with the same fields.
 //   e2e:     Trainer::step (batched augmentation on the device + the MoCo step)
 //   engine:  the MoCo step alone, on two fixed pre-augmented views reused every step
-//   augment: the augmentation alone (two views per step)
+//   augment: the augmentation alone (two views per step); also counts the operators it calls per
+//            view (top level, views excluded: about the kernel launches on a GPU). --masked runs
+//            the GPU's implementation (whole-batch masked operations) on the CPU.
 //   knn:     one kNN monitor pass (features of --knn-bank training and --knn-test test images)
+#include <ATen/record_function.h>
 #include <sys/resource.h>
+
+#include <atomic>
+#include <set>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -13,8 +20,29 @@
 
 #include "analysis.h"
 #include "dataset.h"
+#include "rng.h"
 #include "device.h"
 #include "trainer.h"
+
+namespace {
+// Operators our code calls directly (not those they call inside), less the views, which launch no
+// kernel: roughly the kernel launches the same code makes on a GPU. Counted on the calling thread.
+std::atomic<int64_t> operator_calls{0};
+thread_local int depth = 0;
+bool is_view(const char* name) {
+  static const std::set<std::string> views = {"aten::select", "aten::view", "aten::narrow", "aten::slice",
+                                              "aten::as_strided", "aten::expand", "aten::unsqueeze", "aten::squeeze",
+                                              "aten::permute", "aten::transpose", "aten::t", "aten::alias",
+                                              "aten::detach", "aten::resolve_conj", "aten::resolve_neg",
+                                              "aten::reshape", "aten::view_as", "aten::expand_as"};
+  return views.count(name) > 0;
+}
+std::unique_ptr<at::ObserverContext> enter_call(const at::RecordFunction& fn) {
+  if (depth++ == 0 && !is_view(fn.name())) ++operator_calls;
+  return nullptr;
+}
+void leave_call(const at::RecordFunction&, at::ObserverContext*) { --depth; }
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"MoCo engine throughput benchmark", "train_bench"};
@@ -30,6 +58,8 @@ int main(int argc, char** argv) {
   app.add_option("--steps", steps)->check(CLI::PositiveNumber);
   app.add_option("--warmup", warmup);
   app.add_option("--json-out", json_out);
+  bool masked = false;
+  app.add_flag("--masked", masked, "Augment with the masked (GPU) implementation even on the CPU");
   CLI11_PARSE(app, argc, argv);
   try {
     moco::Config config = moco::preset_by_name(preset);
@@ -57,6 +87,7 @@ int main(int argc, char** argv) {
       if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
       return 0;
     }
+    if (masked) trainer.set_masked_augmentation(true);
     const auto fixed = trainer.next_views();
     std::vector<double> losses;
     auto run = [&](int64_t n) {
@@ -69,6 +100,17 @@ int main(int argc, char** argv) {
     };
     run(warmup);
     losses.clear();
+    int64_t ops_per_view = -1;
+    if (mode == "augment") {  // one counted view outside the timing: the callback costs time
+      auto gen = moco::make_generator(config.run.seed, moco::RngStream::AugmentQuery, 0);
+      const auto params = trainer.augmenter().sample(config.optim.batch_size, gen);  // on the CPU anyway
+      const auto images = dataset->train.images.narrow(0, 0, config.optim.batch_size).to(trainer.device());
+      auto handle = at::addGlobalCallback(at::RecordFunctionCallback(enter_call, leave_call).scopes({at::RecordScope::FUNCTION}));
+      trainer.augmenter().apply(images, params);
+      sync();
+      at::removeCallback(handle);
+      ops_per_view = operator_calls;
+    }
     const auto start = std::chrono::steady_clock::now();
     run(steps);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -92,7 +134,9 @@ int main(int argc, char** argv) {
                           {"images_per_second", 2.0 * double(batch * steps) / seconds},
                           {"seconds_per_1000_steps", seconds / double(steps) * 1000.0},
                           {"peak_rss_self_mib", double(usage.ru_maxrss) / 1024.0},
-                          {"loss_last10_mean", mode == "augment" ? 0.0 : last10}};
+                          {"loss_last10_mean", mode == "augment" ? 0.0 : last10},
+                          {"augmentation", masked ? "masked" : "auto"},
+                          {"aten_ops_per_view", ops_per_view}};
     std::cout << out.dump() << std::endl;
     if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
     return 0;

@@ -90,16 +90,15 @@ AugmentParams Augmenter::sample(int64_t n, at::Generator& gen) const {
   return p;
 }
 
-torch::Tensor Augmenter::crop_and_flip(const torch::Tensor& images, const AugmentParams& p) const {
-  const auto device = images.device();
+torch::Tensor Augmenter::crop_and_flip(const torch::Tensor& images, const torch::Tensor& box, const torch::Tensor& flip,
+                                       bool any_flip) const {
   auto x = images.to(torch::kFloat32).div_(255.0);
   const int64_t n = x.size(0), oh = output_height(), ow = output_width();
   const bool identity = !config_.crop && oh == height_ && ow == width_;
-  if (identity && !p.flip.any().item<bool>()) return x;  // p is on the CPU: no device synchronisation
+  if (identity && !any_flip) return x;
   // The crop box in normalised coordinates (align_corners = false: pixel edges span [-1, 1]).
-  auto box = p.crop.to(device);
   auto bx = box.select(1, 0), by = box.select(1, 1), bw = box.select(1, 2), bh = box.select(1, 3);
-  auto sign = 1.0 - 2.0 * p.flip.to(device, torch::kFloat32);
+  auto sign = 1.0 - 2.0 * flip.to(torch::kFloat32);
   auto ax = bw / width_ * sign, cx = (2 * bx + bw) / width_ - 1;
   auto ay = bh / height_, cy = (2 * by + bh) / height_ - 1;
   auto zero = torch::zeros_like(ax);
@@ -121,24 +120,22 @@ torch::Tensor Augmenter::color_jitter(torch::Tensor x, const AugmentParams& p) c
       auto cpu_rows = (p.jitter & (p.jitter_order.select(1, position) == op)).nonzero().squeeze(1);
       if (cpu_rows.numel() == 0) continue;
       auto rows = cpu_rows.to(device);
-      auto img = x.index_select(0, rows);
       auto f = factors.index_select(0, rows).select(1, op).view({-1, 1, 1, 1});
-      if (op == kBrightness) {
-        img = (img * f).clamp(0, 1);
-      } else if (op == kContrast) {
-        auto gray = colour ? rgb_to_grayscale(img) : img;
-        img = blend(img, gray.mean({1, 2, 3}, true), f);
-      } else if (op == kSaturation) {
-        img = blend(img, rgb_to_grayscale(img), f);
-      } else {
-        auto hsv = rgb_to_hsv(img);
-        auto h = (hsv.select(1, 0) + f.view({-1, 1, 1})).remainder(1.0);
-        img = hsv_to_rgb(torch::stack({h, hsv.select(1, 1), hsv.select(1, 2)}, 1));
-      }
+      auto img = jitter_op(x.index_select(0, rows), op, f);
       x = x.index_copy(0, rows, img);
     }
   }
   return x;
+}
+
+torch::Tensor Augmenter::jitter_op(const torch::Tensor& img, int64_t op, const torch::Tensor& f) const {
+  const bool colour = channels_ == 3;
+  if (op == kBrightness) return (img * f).clamp(0, 1);
+  if (op == kContrast) return blend(img, (colour ? rgb_to_grayscale(img) : img).mean({1, 2, 3}, true), f);
+  if (op == kSaturation) return blend(img, rgb_to_grayscale(img), f);
+  auto hsv = rgb_to_hsv(img);
+  auto h = (hsv.select(1, 0) + f.view({-1, 1, 1})).remainder(1.0);
+  return hsv_to_rgb(torch::stack({h, hsv.select(1, 1), hsv.select(1, 2)}, 1));
 }
 
 torch::Tensor Augmenter::gaussian_blur(torch::Tensor x, const AugmentParams& p) const {
@@ -146,13 +143,17 @@ torch::Tensor Augmenter::gaussian_blur(torch::Tensor x, const AugmentParams& p) 
   if (cpu_rows.numel() == 0) return x;
   const auto device = x.device();
   auto rows = cpu_rows.to(device);
-  auto img = x.index_select(0, rows);
+  auto sigma = p.sigma.index_select(0, cpu_rows).to(device);
+  return x.index_copy(0, rows, blur_rows(x.index_select(0, rows), sigma));
+}
+
+torch::Tensor Augmenter::blur_rows(const torch::Tensor& img, const torch::Tensor& row_sigma) const {
   const int64_t n = img.size(0), c = img.size(1), h = img.size(2), w = img.size(3);
   // Kernel of +-3 sigma_max, limited so reflect padding stays inside the image.
   int64_t radius = int64_t(std::ceil(3 * config_.blur_sigma_max));
   radius = std::max<int64_t>(1, std::min({radius, h - 1, w - 1}));
-  auto offsets = torch::arange(-radius, radius + 1, torch::TensorOptions().dtype(torch::kFloat32).device(device));
-  auto sigma = p.sigma.index_select(0, cpu_rows).clamp_min(1e-3).view({n, 1}).to(device);
+  auto offsets = torch::arange(-radius, radius + 1, torch::TensorOptions().dtype(torch::kFloat32).device(img.device()));
+  auto sigma = row_sigma.clamp_min(1e-3).view({n, 1});
   auto kernel = (-(offsets * offsets).view({1, -1}) / (2 * sigma * sigma)).exp();
   kernel = (kernel / kernel.sum(1, true)).repeat_interleave(c, 0);  // (n*c) x k
   namespace F = torch::nn::functional;
@@ -160,7 +161,7 @@ torch::Tensor Augmenter::gaussian_blur(torch::Tensor x, const AugmentParams& p) 
   flat = F::pad(flat, F::PadFuncOptions({radius, radius, radius, radius}).mode(torch::kReflect));
   flat = F::conv2d(flat, kernel.view({n * c, 1, 1, -1}), F::Conv2dFuncOptions().groups(n * c));
   flat = F::conv2d(flat, kernel.view({n * c, 1, -1, 1}), F::Conv2dFuncOptions().groups(n * c));
-  return x.index_copy(0, rows, flat.view({n, c, h, w}));
+  return flat.view({n, c, h, w});
 }
 
 torch::Tensor Augmenter::apply_unnormalized(const torch::Tensor& images, const AugmentParams& p) const {
@@ -169,7 +170,9 @@ torch::Tensor Augmenter::apply_unnormalized(const torch::Tensor& images, const A
   if (images.size(0) != p.size())
     throw std::invalid_argument("augmentation got " + std::to_string(images.size(0)) + " images but parameters for " +
                                 std::to_string(p.size()));
-  auto x = crop_and_flip(images, p);
+  if (uses_masked(images)) return apply_masked(images, p);
+  const auto device = images.device();
+  auto x = crop_and_flip(images, p.crop.to(device), p.flip.to(device), p.flip.any().item<bool>());
   x = color_jitter(x, p);
   if (channels_ == 3) {
     auto rows = p.grayscale.nonzero().squeeze(1);
@@ -177,6 +180,34 @@ torch::Tensor Augmenter::apply_unnormalized(const torch::Tensor& images, const A
     if (rows.numel() > 0) x = x.index_copy(0, rows, rgb_to_grayscale(x.index_select(0, rows)).expand({-1, 3, -1, -1}));
   }
   return gaussian_blur(x, p);
+}
+
+torch::Tensor Augmenter::apply_masked(const torch::Tensor& images, const AugmentParams& p) const {
+  const auto device = images.device();
+  const int64_t n = p.size();
+  // Columns of the packed parameters: crop 0-3, flip 4, jitter 5, factors 6-9, order 10-13,
+  // grayscale 14, blur 15, sigma 16.
+  auto as_float = [](const torch::Tensor& t) { return t.to(torch::kFloat32).view({t.size(0), -1}); };
+  auto packed = torch::cat({as_float(p.crop), as_float(p.flip), as_float(p.jitter), as_float(p.jitter_factors),
+                            as_float(p.jitter_order), as_float(p.grayscale), as_float(p.blur), as_float(p.sigma)},
+                           1);
+  if (device.is_cuda()) packed = packed.pin_memory();  // pinned: the copy below does not block
+  packed = packed.to(device, /*non_blocking=*/true);
+  auto column = [&](int64_t i) { return packed.select(1, i).view({n, 1, 1, 1}); };
+
+  auto x = crop_and_flip(images, packed.narrow(1, 0, 4), packed.select(1, 4) > 0.5, p.flip.any().item<bool>());
+  const bool colour = channels_ == 3;
+  auto jitter = column(5) > 0.5;
+  for (int64_t position = 0; position < 4; ++position) {
+    auto op_here = column(10 + position);
+    for (int64_t op = 0; op < 4; ++op) {
+      if (!colour && (op == kSaturation || op == kHue)) continue;  // identities on grey images
+      x = torch::where(jitter & (op_here == double(op)), jitter_op(x, op, column(6 + op)), x);
+    }
+  }
+  if (colour) x = torch::where(column(14) > 0.5, rgb_to_grayscale(x).expand({-1, 3, -1, -1}), x);
+  if (p.blur.any().item<bool>()) x = torch::where(column(15) > 0.5, blur_rows(x, packed.select(1, 16)), x);
+  return x;
 }
 
 torch::Tensor Augmenter::apply(const torch::Tensor& images, const AugmentParams& p) const {
@@ -197,10 +228,12 @@ torch::Tensor Augmenter::prepare(const torch::Tensor& images) const {
 
 torch::Tensor Augmenter::normalize(const torch::Tensor& x) const {
   if (!config_.normalize) return x;
-  auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(x.device());
-  auto mean = torch::tensor(std::vector<float>(mean_.begin(), mean_.end()), opts).view({1, -1, 1, 1});
-  auto stdev = torch::tensor(std::vector<float>(std_.begin(), std_.end()), opts).view({1, -1, 1, 1});
-  return (x - mean) / stdev;
+  // Scalar arithmetic per channel: a mean/std tensor would be a host-to-device copy (and on a GPU a
+  // stream synchronisation) at every call.
+  if (channels_ == 1) return (x - mean_[0]) / std_[0];
+  std::vector<torch::Tensor> planes;
+  for (int64_t c = 0; c < channels_; ++c) planes.push_back((x.narrow(1, c, 1) - mean_[size_t(c)]) / std_[size_t(c)]);
+  return torch::cat(planes, 1);
 }
 
 torch::Tensor Augmenter::denormalize(const torch::Tensor& views) const {

@@ -51,16 +51,30 @@ class Augmenter {
   torch::Tensor prepare(const torch::Tensor& images) const;
   // Undoes normalisation (for showing a view).
   torch::Tensor denormalize(const torch::Tensor& views) const;
+  // Which implementation runs. Gathered (the CPU's): each operation on the sub-batch of rows that
+  // draw it. Masked (a GPU's, or forced): the parameters go to the device in one packed,
+  // non-blocking copy and each operation runs on the whole batch, kept where the row drew it —
+  // no device synchronisation and a fixed, small number of kernel launches. Same results.
+  void force_masked(bool on) { force_masked_ = on; }
+  bool uses_masked(const torch::Tensor& images) const { return force_masked_ || images.is_cuda(); }
 
  private:
   torch::Tensor normalize(const torch::Tensor& x) const;
-  torch::Tensor crop_and_flip(const torch::Tensor& images, const AugmentParams& p) const;
+  // box: float N x 4 and flip: bool N, on the images' device; any_flip from the CPU parameters.
+  torch::Tensor crop_and_flip(const torch::Tensor& images, const torch::Tensor& box, const torch::Tensor& flip,
+                              bool any_flip) const;
   torch::Tensor color_jitter(torch::Tensor x, const AugmentParams& p) const;
   torch::Tensor gaussian_blur(torch::Tensor x, const AugmentParams& p) const;
+  torch::Tensor apply_masked(const torch::Tensor& images, const AugmentParams& p) const;
+  // One jitter operation on the whole batch (factor: N x 1 x 1 x 1).
+  torch::Tensor jitter_op(const torch::Tensor& x, int64_t op, const torch::Tensor& factor) const;
+  // Separable Gaussian blur of every row of x with its own sigma (N, on x's device).
+  torch::Tensor blur_rows(const torch::Tensor& x, const torch::Tensor& sigma) const;
 
   TransformConfig config_;
   int64_t channels_, height_, width_;
   std::vector<double> mean_, std_;
+  bool force_masked_ = false;
 };
 
 // Colour helpers on float images in [0, 1] (N x 3 x H x W), exposed for tests.

@@ -129,7 +129,9 @@ Trainer::Views Trainer::next_views() {
   const int64_t b = config_.optim.batch_size;
   Views v;
   v.ids = batch_indices(step_);
-  auto images = train_images_.index_select(0, v.ids.to(model_.device));
+  // Pinned and non-blocking on a GPU: a plain host-to-device copy would synchronise the stream.
+  auto ids = model_.device.is_cuda() ? v.ids.pin_memory().to(model_.device, /*non_blocking=*/true) : v.ids;
+  auto images = train_images_.index_select(0, ids);
   v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
   v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
   return v;

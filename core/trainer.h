@@ -58,6 +58,8 @@ class Trainer {
   const ImageDataset& dataset() const { return *dataset_; }
   MocoModel& model() { return model_; }
   const Augmenter& augmenter() const { return augmenter_; }
+  // Benchmarks: run the GPU's masked augmentation on any device (see Augmenter::force_masked).
+  void set_masked_augmentation(bool on) { augmenter_.force_masked(on); }
   // Warning text when K is too large for the dataset (an image's own old key sits in the queue).
   std::optional<std::string> queue_warning() const;
 

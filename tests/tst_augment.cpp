@@ -188,6 +188,37 @@ class TestAugment : public QObject {
     auto out = aug.apply(images, aug.sample(1, gen));
     QVERIFY(torch::allclose(out, torch::full({1, 1, 4, 4}, (1.0 - 0.5) / 0.25)));
     QVERIFY(torch::allclose(aug.denormalize(out), torch::ones({1, 1, 4, 4})));
+    // Per channel with different statistics.
+    Augmenter colour(c, 3, 4, 4, {0.1, 0.5, 0.9}, {0.2, 0.4, 0.5});
+    auto rgb = colour.apply(torch::full({2, 3, 4, 4}, 255, torch::kUInt8), colour.sample(2, gen));
+    QVERIFY(torch::allclose(rgb.select(1, 0), torch::full({2, 4, 4}, 0.9 / 0.2)));
+    QVERIFY(torch::allclose(rgb.select(1, 2), torch::full({2, 4, 4}, 0.1 / 0.5)));
+  }
+
+  void maskedPathMatchesTheGatheredOne_data() {
+    QTest::addColumn<int>("channels");
+    QTest::newRow("grey") << 1;
+    QTest::newRow("colour") << 3;
+  }
+
+  void maskedPathMatchesTheGatheredOne() {
+    // What a GPU runs (whole-batch operations kept per row, one packed parameter copy) must give
+    // the CPU's sub-batch results, with every operation on, hue and blur included.
+    QFETCH(int, channels);
+    TransformConfig c;  // the v2 recipe
+    c.hue = 0.1;
+    c.jitter_p = 0.9;
+    auto gathered = make(c, channels, 24);
+    auto masked = make(c, channels, 24);
+    masked.force_masked(true);
+    auto images = random_images(64, channels, 24, 5);
+    auto gen = make_generator(1, RngStream::AugmentQuery, 3);
+    const auto params = gathered.sample(64, gen);
+    QVERIFY(params.jitter.any().item<bool>() && params.blur.any().item<bool>() && !params.blur.all().item<bool>());
+    auto a = gathered.apply(images, params), b = masked.apply(images, params);
+    QCOMPARE(a.sizes(), b.sizes());
+    QVERIFY2(torch::allclose(a, b, 1e-4, 1e-4),
+             qPrintable(QString("max difference %1").arg((a - b).abs().max().item<double>())));
   }
 };
 

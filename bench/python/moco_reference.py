@@ -451,6 +451,12 @@ def sync(device):
         torch.cuda.synchronize()
 
 
+VIEW_OPERATORS = {"aten::select", "aten::view", "aten::narrow", "aten::slice", "aten::as_strided", "aten::expand",
+                  "aten::unsqueeze", "aten::squeeze", "aten::permute", "aten::transpose", "aten::t", "aten::alias",
+                  "aten::detach", "aten::resolve_conj", "aten::resolve_neg", "aten::reshape", "aten::view_as",
+                  "aten::expand_as"}
+
+
 def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -496,6 +502,16 @@ def main(argv=None):
     sync(args.device)
     seconds = time.perf_counter() - start
 
+    # Operators called per augmented view (one more batch, outside the timing; top level, views
+    # excluded, as train_bench counts them): about the kernel launches on a GPU.
+    ops_per_view = -1
+    if args.variant == "tuned":
+        augment = TensorAugment(args.preset, args.image_size, mean, std)
+        batch = torch.from_numpy(images[:args.batch]).to(args.device)
+        with torch.autograd.profiler.profile() as prof:
+            augment(batch)
+        ops_per_view = sum(1 for e in prof.function_events if e.cpu_parent is None and e.name not in VIEW_OPERATORS)
+
     if stop_workers is not None:
         stop_workers()
     kib = 1024.0  # ru_maxrss is in KiB on Linux
@@ -522,6 +538,7 @@ def main(argv=None):
         "peak_rss_children_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / kib, 1),
         "loss_last10_mean": sum(last) / len(last),
         "chance_loss": math.log(args.queue + 1),
+        "aten_ops_per_view": ops_per_view,
     }
     text = json.dumps(result, indent=2)
     print(text)
