@@ -25,7 +25,7 @@ namespace {
 constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
 constexpr int kColumns = 4;           // 4 x 3 cells fill a 1400 x 900 window beside the experiment dock
 constexpr int kAgeRefreshMs = 250;    // the age histogram's redraw rate while training
-// Live plots are replotted one per timer tick: each replot takes a few ms, all seven in one event
+// Live plots are replotted one per timer tick: each replot takes a few ms, all six in one event
 // would block the event loop for 20 ms or more at every refresh (and twice that on a busy CPU).
 constexpr int kStaggerMs = 1;
 }  // namespace
