@@ -172,8 +172,8 @@ struct ConsistencyReport {
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps = 8);
 
 // Age in steps of each of the K queue slots at the trainer's current step; -1 for slots that still
-// hold their random initial key.
-std::vector<int64_t> queue_slot_ages(Trainer& trainer);
+// hold their random initial key. `step`, when given, receives the step the ages refer to.
+std::vector<int64_t> queue_slot_ages(Trainer& trainer, int64_t* step = nullptr);
 
 // ---- Nearest neighbours ---------------------------------------------------------------------
 

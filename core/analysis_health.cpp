@@ -56,7 +56,8 @@ HealthReport representation_health(Trainer& trainer, int64_t count) {
   return h;
 }
 
-std::vector<int64_t> queue_slot_ages(Trainer& trainer) {
+std::vector<int64_t> queue_slot_ages(Trainer& trainer, int64_t* step) {
+  if (step) *step = trainer.steps_done();
   auto written = trainer.model().queue.written_at();
   auto ages = torch::where(written >= 0, (trainer.steps_done() - 1) - written, torch::full_like(written, -1)).contiguous();
   return std::vector<int64_t>(ages.data_ptr<int64_t>(), ages.data_ptr<int64_t>() + ages.numel());

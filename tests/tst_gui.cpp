@@ -477,6 +477,30 @@ class TestGui : public QObject {
     QCOMPARE(neighbours->report().queue.size(), size_t(8));
   }
 
+  void exactQueueAges() {
+    double width = 0;
+    int64_t never = 0;
+    const auto counts = QueueAgeHistogram::exactCounts({0, 0, 1, 2, -1, -1, 2, 2}, 32, &width, &never);
+    QCOMPARE(width, 1.0);
+    QCOMPARE(never, int64_t(2));
+    QCOMPARE(counts, (QVector<double>{2, 1, 3}));
+    // 100 ages binned into at most 32 bins of whole steps: 4 steps each.
+    std::vector<int64_t> ages(100);
+    for (int64_t i = 0; i < 100; ++i) ages[size_t(i)] = i;
+    QCOMPARE(QueueAgeHistogram::exactCounts(ages, 32, &width, &never).size(), 25);
+    QCOMPARE(width, 4.0);
+  }
+
+  void liveHistogramShowsTheEnginesSlotAges() {
+    MainWindow w(tinyConfig());
+    w.show();
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 6, kTrainTimeoutMs);
+    QueueAgeHistogram* histogram = w.plots()->ageHistogram();
+    QTRY_VERIFY_WITH_TIMEOUT(histogram->isExact(), 10000);
+    QCOMPARE(histogram->slotTotal(), 64.0);  // every one of the K slots, written or not
+  }
+
   void approximateQueueAges() {
     double width = 0;
     // A full queue of 64 slots written 16 per step holds ages 0..3, 16 slots each.

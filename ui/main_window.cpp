@@ -8,6 +8,7 @@
 #include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <memory>
 
 #include "dataset_cache.h"
 #include "experiment_panel.h"
@@ -153,6 +154,16 @@ void MainWindow::connectAnalysis() {
   connect(datasets_, &DatasetCache::failed, this, [this](const QString& message) {
     status_->showJob({}, 1, 1);
     banner_->show(MessageBanner::Level::Warning, tr("Cannot load the dataset:"), message);
+  });
+  // Exact slot ages of the live run, read between two steps (a copy of K integers).
+  plots_->setSlotAgeSource([this](int runId, std::function<void(const std::vector<int64_t>&, int64_t)> deliver) {
+    if (runId != liveRunId_) return false;
+    auto ages = std::make_shared<std::vector<int64_t>>();
+    auto step = std::make_shared<int64_t>(0);
+    return controller_->runJob([ages, step](Trainer& trainer) { *ages = queue_slot_ages(trainer, step.get()); },
+                               [ages, step, deliver](const QString& error) {
+                                 deliver(error.isEmpty() ? *ages : std::vector<int64_t>{}, *step);
+                               });
   });
   // t-SNE and training share the cores: the step gives up the threads t-SNE takes while it maps.
   connect(tsne_, &TsneView::mappingChanged, controller_, &SessionController::setBackgroundThreads);

@@ -2,9 +2,11 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTimer>
@@ -25,6 +27,7 @@ namespace {
 constexpr int kSmoothingTicks = 100;  // slider resolution of the EMA weight (0 .. 0.99)
 constexpr int kColumns = 4;           // 4 x 3 cells fill a 1400 x 900 window beside the experiment dock
 constexpr int kAgeRefreshMs = 250;    // the age histogram's redraw rate while training
+constexpr int kAgeAnswerTimeoutMs = 2000;
 // Live plots are replotted one per timer tick: each replot takes a few ms, all six in one event
 // would block the event loop for 20 ms or more at every refresh (and twice that on a busy CPU).
 constexpr int kStaggerMs = 1;
@@ -221,7 +224,24 @@ void PlotGrid::replotNext() {
 
 void PlotGrid::updateAges() {
   const auto shown = runs_->shownRuns();
-  ages_->showRun(shown.isEmpty() ? nullptr : shown.back());
+  const Run* run = shown.isEmpty() ? nullptr : shown.back();
+  if (run && slotAges_) {
+    // The answer in flight will draw; one lost with a session that ended is given up after a while.
+    if (agesPending_ && agesAsked_.elapsed() < kAgeAnswerTimeoutMs) return;
+    const int id = run->id;
+    QPointer<PlotGrid> self(this);
+    agesAsked_.start();
+    agesPending_ = slotAges_(id, [self, id](const std::vector<int64_t>& ages, int64_t step) {
+      if (!self) return;
+      self->agesPending_ = false;
+      const auto now = self->runs_->shownRuns();
+      if (now.isEmpty() || now.back()->id != id) return;
+      if (ages.empty()) self->ages_->showRun(now.back());  // the engine could not answer
+      else self->ages_->showAges(ages, step);
+    });
+    if (agesPending_) return;
+  }
+  ages_->showRun(run);
 }
 
 }  // namespace moco

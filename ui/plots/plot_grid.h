@@ -3,7 +3,9 @@
 // a run are appended in one batch per drain and each plot queues a single replot.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QWidget>
+#include <functional>
 #include <vector>
 
 #include "metric_plot.h"
@@ -39,6 +41,12 @@ class PlotGrid : public QWidget {
   // "Evaluating…" while an evaluation runs.
   void setEvaluating(bool busy);
   PlotOptions options() const { return options_; }
+  // Where the exact slot ages of a run come from: asked for run `runId`, it returns false when it
+  // cannot tell (not the live run), else calls `deliver(ages, step)` later. Without it, or when it
+  // returns false, the histogram is rebuilt from the logged metrics.
+  using SlotAgeSource =
+      std::function<bool(int runId, std::function<void(const std::vector<int64_t>& ages, int64_t step)> deliver)>;
+  void setSlotAgeSource(SlotAgeSource source) { slotAges_ = std::move(source); }
   void setOptions(const PlotOptions& options);
 
  signals:
@@ -72,6 +80,9 @@ class PlotGrid : public QWidget {
   QTimer* stagger_;               // replots the dirty plots one per tick
   QList<MetricPlot*> dirty_;
   bool stale_ = false;
+  SlotAgeSource slotAges_;
+  bool agesPending_ = false;  // an exact-ages request is in flight since agesAsked_
+  QElapsedTimer agesAsked_;
 };
 
 }  // namespace moco

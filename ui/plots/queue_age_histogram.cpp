@@ -1,5 +1,6 @@
 #include "queue_age_histogram.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "palette.h"
@@ -37,7 +38,38 @@ QVector<double> QueueAgeHistogram::approximateCounts(int64_t slotCount, double f
   return counts;
 }
 
+QVector<double> QueueAgeHistogram::exactCounts(const std::vector<int64_t>& ages, int bins, double* binWidth,
+                                               int64_t* neverWritten) {
+  int64_t oldest = 0;
+  *neverWritten = 0;
+  for (int64_t age : ages) {
+    if (age < 0) ++*neverWritten;
+    oldest = std::max(oldest, age);
+  }
+  *binWidth = std::max(1.0, std::ceil(double(oldest + 1) / bins));
+  QVector<double> counts(int(std::ceil(double(oldest + 1) / *binWidth)), 0.0);
+  for (int64_t age : ages)
+    if (age >= 0) counts[int(double(age) / *binWidth)] += 1.0;
+  return counts;
+}
+
+void QueueAgeHistogram::showAges(const std::vector<int64_t>& ages, int64_t step) {
+  double width = 1;
+  int64_t never = 0;
+  const QVector<double> counts = exactCounts(ages, kMaxBins, &width, &never);
+  draw(counts, width, double(never), int64_t(ages.size()), step, tr("exact"));
+  exact_ = true;
+}
+
+double QueueAgeHistogram::slotTotal() const {
+  double total = 0;
+  for (QCPBars* bars : {written_, random_})
+    for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it) total += it->value;
+  return total;
+}
+
 void QueueAgeHistogram::showRun(const Run* run) {
+  exact_ = false;
   written_->data()->clear();
   random_->data()->clear();
   if (!run || run->metrics.isEmpty()) {
@@ -51,11 +83,18 @@ void QueueAgeHistogram::showRun(const Run* run) {
   const int64_t slotCount = run->config.moco.queue_size;
   double width = 1;
   const QVector<double> counts = approximateCounts(slotCount, m.queue_fill, m.queue_age_max, kMaxBins, &width);
+  draw(counts, width, double(slotCount) - std::round(m.queue_fill * double(slotCount)), slotCount, m.step,
+       tr("from the logged mean/max"));
+}
+
+void QueueAgeHistogram::draw(const QVector<double>& counts, double width, double randomSlots, int64_t slotCount,
+                             int64_t step, const QString& source) {
+  written_->data()->clear();
+  random_->data()->clear();
   QVector<double> keys(counts.size());
   for (int i = 0; i < counts.size(); ++i) keys[i] = (i + 0.5) * width - 0.5;
   written_->setWidth(width * 0.9);
   written_->setData(keys, counts, true);
-  const double randomSlots = double(slotCount) - std::round(m.queue_fill * double(slotCount));
   const double randomX = counts.size() * width + width;  // one bar to the right of the oldest key
   if (randomSlots > 0) {
     random_->setWidth(width * 0.9);
@@ -64,8 +103,9 @@ void QueueAgeHistogram::showRun(const Run* run) {
   } else {
     random_->removeFromLegend();  // every slot holds a real key
   }
-  xAxis->setLabel(tr("key age at step %1 (steps)").arg(m.step));
-  written_->setName(tr("real keys: %1 % of K = %2").arg(m.queue_fill * 100.0, 0, 'f', 0).arg(slotCount));
+  xAxis->setLabel(tr("key age at step %1 (steps) · %2").arg(step).arg(source));
+  const double fill = slotCount > 0 ? 100.0 * (double(slotCount) - randomSlots) / double(slotCount) : 0.0;
+  written_->setName(tr("real keys: %1 % of K = %2").arg(fill, 0, 'f', 0).arg(slotCount));
   auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();  // ages are whole steps
   ticker->setTickStep(std::max(1.0, std::round((counts.size() * width) / 6.0)));
   ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);

@@ -1,10 +1,13 @@
-// How old the keys in the queue are right now, as a histogram over the K slots. The engine reports
-// the mean and max age and the fill per step; a FIFO queue written `batch` keys per step holds
-// every age from 0 to the max equally often, so the bars are rebuilt from those three numbers.
-// Slots still holding their random initial key get their own grey bar.
+// How old the keys in the queue are right now, as a histogram over the K slots. For the live run the
+// exact ages come from the engine (analysis.h queue_slot_ages, a few times a second); for other
+// runs the bars are rebuilt from each step's logged mean/max age and fill (a FIFO queue written
+// `batch` keys per step holds every age from 0 to the max equally often). Slots still holding their
+// random initial key get their own grey bar.
 #pragma once
 
 #include <qcustomplot.h>
+
+#include <vector>
 
 namespace moco {
 
@@ -14,8 +17,16 @@ class QueueAgeHistogram : public QCustomPlot {
   Q_OBJECT
  public:
   explicit QueueAgeHistogram(QWidget* parent = nullptr);
-  // Shows the queue of `run`'s newest step (null or no steps: empty).
+  // Shows the queue of `run`'s newest step from its metrics (null or no steps: empty).
   void showRun(const Run* run);
+  // Shows the exact ages of the K slots at `step` (-1: never written).
+  void showAges(const std::vector<int64_t>& ages, int64_t step);
+  // Whether the bars show the engine's exact ages (else the metrics' reconstruction), and how many
+  // slots they add up to (K): for tests.
+  bool isExact() const { return exact_; }
+  double slotTotal() const;
+  // Slot counts per age bin of width `binWidth` (from 0) and the never-written slots. For tests.
+  static QVector<double> exactCounts(const std::vector<int64_t>& ages, int bins, double* binWidth, int64_t* neverWritten);
   // Slot counts per age bin of width `binWidth` steps (from 0), for a queue of `slotCount` slots,
   // `fill` of them written, the oldest `maxAge` steps old. Exposed for tests.
   static QVector<double> approximateCounts(int64_t slotCount, double fill, double maxAge, int bins, double* binWidth);
@@ -24,8 +35,11 @@ class QueueAgeHistogram : public QCustomPlot {
   void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
+  void draw(const QVector<double>& counts, double binWidth, double randomSlots, int64_t slotCount, int64_t step,
+            const QString& source);
   QCPBars* written_;
   QCPBars* random_;
+  bool exact_ = false;
 };
 
 }  // namespace moco
