@@ -1,0 +1,22 @@
+// What the GUI test programs share: the tiny experiment they train and a step count.
+#pragma once
+
+#include "main_window.h"
+#include "run.h"
+#include "tiny_config.h"
+
+namespace moco::test {
+
+constexpr int kTrainTimeoutMs = 60000;  // loading + first steps on a busy 2-core machine
+
+// The tests' tiny MoCo v2 on one thread, long enough that it never finishes by itself.
+inline Config gui_config() {
+  Config c = tiny_config();
+  c.run.threads = 1;
+  c.run.total_steps = 1000000;
+  return c;
+}
+
+inline int64_t live_steps(MainWindow& w) { return w.liveRun() ? w.liveRun()->metrics.size() : 0; }
+
+}  // namespace moco::test

@@ -1,0 +1,200 @@
+// The workbench's views and analysis plots, headless, on the tiny synthetic experiment: event-loop
+// stalls while training and t-SNE run, the augmented pairs following the settings, the periodic
+// evaluation's plots and their round trip through a run folder, t-SNE and neighbours of the live
+// encoder, and the queue's slot-age histogram. Torch-free: it links only moco_ui.
+#include <QElapsedTimer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include "dataset_cache.h"
+#include "file_actions.h"
+#include "gui_test_support.h"
+#include "plots/consistency_plot.h"
+#include "plots/eval_plot.h"
+#include "plots/plot_grid.h"
+#include "plots/queue_age_histogram.h"
+#include "session_controller.h"
+#include "training_actions.h"
+#include "views/augment_pairs_view.h"
+#include "views/neighbours_view.h"
+#include "views/tsne_view.h"
+
+using namespace moco;
+using test::kTrainTimeoutMs;
+
+namespace {
+Config tinyConfig() { return test::gui_config(); }
+int64_t liveSteps(MainWindow& w) { return test::live_steps(w); }
+}  // namespace
+
+class TestGuiViews : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
+    QCoreApplication::setOrganizationName("MoCo Workbench Tests");
+    QCoreApplication::setApplicationName("tst_gui_views");
+  }
+
+  void eventLoopStallWhileTrainingAndMapping() {
+    MainWindow w(tinyConfig());
+    w.show();
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    // A 5 ms probe timer: the longest gap between its ticks is the longest the GUI was unresponsive
+    // (plots replotting, metrics draining, t-SNE frames drawn) while the worker trains.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = 0, worst = 0, ticks = 0;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    connect(&probe, &QTimer::timeout, [&] {
+      const qint64 now = clock.elapsed();
+      worst = std::max(worst, now - last);
+      last = now;
+      ++ticks;
+    });
+    int64_t from = liveSteps(w);
+    last = clock.elapsed();
+    probe.start(5);
+    QTest::qWait(3000);
+    qInfo("longest event-loop stall while training: %lld ms (%lld probe ticks, %lld steps in 3 s)", worst, ticks,
+          (long long)(liveSteps(w) - from));
+    QVERIFY(ticks > 0);
+
+    // Now with t-SNE mapping on the t-SNE tab; the step gives up the threads t-SNE takes meanwhile.
+    TsneView* tsne = w.tsneView();
+    w.views()->setCurrentWidget(tsne);
+    QSignalSpy threads(tsne, &TsneView::mappingChanged);
+    QSignalSpy mapped(tsne, &TsneView::mapped);
+    worst = ticks = 0;
+    from = liveSteps(w);
+    tsne->snapshot();
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
+    probe.stop();
+    qInfo("longest event-loop stall while training and mapping: %lld ms (%lld probe ticks, %lld steps)", worst, ticks,
+          (long long)(liveSteps(w) - from));
+    QVERIFY(ticks > 0);
+    QCOMPARE(threads.size(), 2);
+    QVERIFY(threads.front().front().toInt() >= 1);
+    QCOMPARE(threads.back().front().toInt(), 0);
+    QCOMPARE(w.controller()->trainingThreads(), 1);  // tinyConfig trains on one thread
+  }
+
+  void augmentedPairsFollowTheSettings() {
+    MainWindow w(tinyConfig());
+    AugmentPairsView* pairs = w.pairsView();
+    QTRY_VERIFY_WITH_TIMEOUT(pairs->pairCount() > 0, kTrainTimeoutMs);  // before any training
+    QSignalSpy updated(pairs, &AugmentPairsView::updated);
+    w.findChild<QCheckBox*>("augment.flip_p.on")->setChecked(false);
+    QTRY_VERIFY_WITH_TIMEOUT(updated.size() >= 1, 10000);
+    QSignalSpy again(pairs, &AugmentPairsView::updated);
+    w.findChild<QPushButton*>("resample")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(again.size() >= 1, 10000);
+  }
+
+  void evaluationFillsItsPlotsAndRoundTrips() {
+    MainWindow w(tinyConfig());
+    QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 3, kTrainTimeoutMs);
+    w.plots()->evaluateButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() == 1, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->hasFloors, kTrainTimeoutMs);
+    const EvalReport first = w.liveRun()->evals.front();
+    QVERIFY(first.knn.top1 >= 0.0 && first.knn.top1 <= 1.0);
+    QVERIFY(first.probe.top1 >= 0.0 && first.probe.top1 <= 1.0);
+    QVERIFY(first.health.alignment >= 0.0 && first.health.alignment <= 4.0);  // squared distance of unit vectors
+    QVERIFY(first.health.uniformity <= 0.0);
+    QVERIFY(!first.consistency.points.empty());
+    for (const auto& p : first.consistency.points) QVERIFY(p.age >= 0 && p.cosine >= -1.0001 && p.cosine <= 1.0001);
+    QVERIFY(w.liveRun()->floors.pixel_knn_top1 > 0.0);
+    QCOMPARE(w.plots()->accuracyPlot()->pointCount(), 2);
+    QCOMPARE(w.plots()->healthPlot()->pointCount(), 2);
+    QCOMPARE(w.plots()->consistencyPlot()->pointCount(), int(ConsistencyPlot::byAge(first).size()));
+    w.findChild<QSpinBox*>("evalEvery")->setValue(3);
+    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() >= 3, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->accuracyPlot()->pointCount() >= 6, kTrainTimeoutMs);
+
+    // Saved and reopened, the evaluations come back as they were.
+    w.trainingActions()->stop()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Stopped, 10000);
+    QTemporaryDir dir;
+    w.fileActions()->saveRunTo(w.liveRun(), dir.filePath("run"));
+    Run* opened = w.fileActions()->openRunFolder(dir.filePath("run"));
+    QVERIFY(opened);
+    QCOMPARE(opened->evals.size(), w.liveRun()->evals.size());
+    QCOMPARE(opened->evals.front().probe.top1, first.probe.top1);
+    QCOMPARE(opened->evals.front().health.alignment, first.health.alignment);
+    QCOMPARE(ConsistencyPlot::byAge(opened->evals.front()), ConsistencyPlot::byAge(first));
+    QCOMPARE(opened->floors.pixel_knn_top1, w.liveRun()->floors.pixel_knn_top1);
+  }
+
+  void tsneAndNeighboursFromTheLiveEncoder() {
+    MainWindow w(tinyConfig());
+    w.show();
+    QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
+    TsneView* tsne = w.tsneView();
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QSignalSpy mapped(tsne, &TsneView::mapped);
+    tsne->snapshot();
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
+    QCOMPARE(int64_t(tsne->pointCount()), w.datasets()->info().test_size);
+    // A second snapshot continues from the first map (warm start) and maps the same points.
+    tsne->snapshot();
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 2, kTrainTimeoutMs);
+    QCOMPARE(int64_t(tsne->pointCount()), w.datasets()->info().test_size);
+
+    NeighboursView* neighbours = w.neighboursView();
+    QSignalSpy searched(neighbours, &NeighboursView::searched);
+    emit tsne->imageChosen(Split::Test, 3);  // what a click on a point does
+    QCOMPARE(w.views()->currentWidget(), static_cast<QWidget*>(neighbours));
+    QTRY_VERIFY_WITH_TIMEOUT(searched.size() == 1, kTrainTimeoutMs);
+    QCOMPARE(neighbours->report().training.size(), size_t(8));
+    QCOMPARE(neighbours->report().queue.size(), size_t(8));
+  }
+
+  void exactQueueAges() {
+    double width = 0;
+    int64_t never = 0;
+    const auto counts = QueueAgeHistogram::exactCounts({0, 0, 1, 2, -1, -1, 2, 2}, 32, &width, &never);
+    QCOMPARE(width, 1.0);
+    QCOMPARE(never, int64_t(2));
+    QCOMPARE(counts, (QVector<double>{2, 1, 3}));
+    // 100 ages binned into at most 32 bins of whole steps: 4 steps each.
+    std::vector<int64_t> ages(100);
+    for (int64_t i = 0; i < 100; ++i) ages[size_t(i)] = i;
+    QCOMPARE(QueueAgeHistogram::exactCounts(ages, 32, &width, &never).size(), 25);
+    QCOMPARE(width, 4.0);
+  }
+
+  void liveHistogramShowsTheEnginesSlotAges() {
+    MainWindow w(tinyConfig());
+    w.show();
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 6, kTrainTimeoutMs);
+    QueueAgeHistogram* histogram = w.plots()->ageHistogram();
+    QTRY_VERIFY_WITH_TIMEOUT(histogram->isExact(), 10000);
+    QCOMPARE(histogram->slotTotal(), 64.0);  // every one of the K slots, written or not
+  }
+
+  void approximateQueueAges() {
+    double width = 0;
+    // A full queue of 64 slots written 16 per step holds ages 0..3, 16 slots each.
+    const auto counts = QueueAgeHistogram::approximateCounts(64, 1.0, 3, 32, &width);
+    QCOMPARE(width, 1.0);
+    QCOMPARE(counts, QVector<double>({16, 16, 16, 16}));
+    const auto coarse = QueueAgeHistogram::approximateCounts(1000, 0.5, 99, 10, &width);
+    QCOMPARE(width, 10.0);
+    QCOMPARE(coarse.size(), 10);
+    QCOMPARE(std::accumulate(coarse.begin(), coarse.end(), 0.0), 500.0);
+  }
+};
+
+QTEST_MAIN(TestGuiViews)
+#include "tst_gui_views.moc"
