@@ -112,9 +112,8 @@ KnnReport knn_monitor(Trainer& trainer, const KnnOptions& options);
 KnnReport knn_on_features(const FeatureSet& bank, const FeatureSet& queries, int64_t classes, const KnnOptions& options);
 
 struct ProbeOptions {
-  int64_t iterations = 300;  // full-batch optimiser steps on the cached features
-  double lr = 0.05;
-  double weight_decay = 1e-4;
+  int64_t iterations = 50;  // L-BFGS iterations (full batch, on the cached features)
+  double weight_decay = 1e-4;  // L2 penalty on the weights
 };
 
 struct ProbeReport {

@@ -47,8 +47,12 @@ std::string to_json_line(const EvalReport& r) {
                          {"effective_rank", r.health.effective_rank},
                          {"queue_consistency", r.consistency.mean_cosine},
                          {"queue_consistency_by_age", ages},
+                         {"knn_seconds", r.knn.seconds},
                          {"seconds", r.seconds}};
-  if (r.probe.top1 >= 0) eval["probe_top1"] = r.probe.top1;
+  if (r.probe.top1 >= 0) {
+    eval["probe_top1"] = r.probe.top1;
+    eval["probe_seconds"] = r.probe.seconds;
+  }
   return nlohmann::json{{"step", r.step}, {"eval", eval}}.dump();
 }
 

@@ -106,15 +106,21 @@ ProbeReport linear_probe(const FeatureSet& train, const FeatureSet& test, int64_
   xt = (xt - mean) / stdev;
   auto weight = torch::zeros({x.size(1), classes}, torch::requires_grad());
   auto bias = torch::zeros({classes}, torch::requires_grad());
-  torch::optim::Adam optimizer({weight, bias}, torch::optim::AdamOptions(o.lr).weight_decay(o.weight_decay));
+  // Multinomial logistic regression is smooth and convex: L-BFGS with a strong-Wolfe line search
+  // reaches its optimum in a few dozen full-batch evaluations, where Adam needed hundreds.
+  torch::optim::LBFGS optimizer({weight, bias}, torch::optim::LBFGSOptions(1.0)
+                                                    .max_iter(o.iterations)
+                                                    .history_size(10)
+                                                    .line_search_fn("strong_wolfe"));
   {
     torch::AutoGradMode grad(true);
-    for (int64_t i = 0; i < o.iterations; ++i) {
+    optimizer.step([&] {
       optimizer.zero_grad();
-      auto loss = torch::nn::functional::cross_entropy(x.mm(weight) + bias, y);
+      auto loss = torch::nn::functional::cross_entropy(x.mm(weight) + bias, y) +
+                  0.5 * o.weight_decay * weight.pow(2).sum();
       loss.backward();
-      optimizer.step();
-    }
+      return loss;
+    });
   }
   ProbeReport r;
   r.step = train.step;

@@ -8,7 +8,7 @@
 
 namespace moco {
 namespace {
-constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to a second or two on a CPU
+constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to a few seconds on a CPU
 constexpr int64_t kTestLimit = 1000;  // 0.1 % resolution is plenty for a live plot
 }  // namespace
 
