@@ -122,6 +122,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   MainWindow window(config);
+  // The scenarios decide when t-SNE runs; no periodic evaluation pauses the training either.
+  for (const char* name : {"evalEvery", "tsneEvery"})
+    if (auto* box = window.findChild<QSpinBox*>(name)) box->setValue(0);
   window.resize(1400, 900);
   window.show();
   QString failure;

@@ -1,6 +1,8 @@
 // What the GUI test programs share: the tiny experiment they train and a step count.
 #pragma once
 
+#include <QSpinBox>
+
 #include "main_window.h"
 #include "run.h"
 #include "tiny_config.h"
@@ -18,5 +20,11 @@ inline Config gui_config() {
 }
 
 inline int64_t live_steps(MainWindow& w) { return w.liveRun() ? w.liveRun()->metrics.size() : 0; }
+
+// Turns off the automatic evaluation and t-SNE snapshots, for tests that count them.
+inline void manual_only(MainWindow& w) {
+  for (const char* name : {"evalEvery", "tsneEvery"})
+    if (auto* box = w.findChild<QSpinBox*>(name)) box->setValue(0);
+}
 
 }  // namespace moco::test

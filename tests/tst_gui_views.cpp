@@ -10,6 +10,7 @@
 #include <QtTest/QtTest>
 
 #include "dataset_cache.h"
+#include "eval_monitor.h"
 #include "file_actions.h"
 #include "gui_test_support.h"
 #include "plots/consistency_plot.h"
@@ -42,6 +43,7 @@ class TestGuiViews : public QObject {
 
   void eventLoopStallWhileTrainingAndMapping() {
     MainWindow w(tinyConfig());
+    test::manual_only(w);
     w.show();
     w.trainingActions()->start()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
@@ -99,6 +101,7 @@ class TestGuiViews : public QObject {
 
   void evaluationFillsItsPlotsAndRoundTrips() {
     MainWindow w(tinyConfig());
+    test::manual_only(w);
     QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
     w.trainingActions()->start()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 3, kTrainTimeoutMs);
@@ -136,6 +139,7 @@ class TestGuiViews : public QObject {
 
   void tsneAndNeighboursFromTheLiveEncoder() {
     MainWindow w(tinyConfig());
+    test::manual_only(w);
     w.show();
     QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
     TsneView* tsne = w.tsneView();
@@ -157,6 +161,25 @@ class TestGuiViews : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(searched.size() == 1, kTrainTimeoutMs);
     QCOMPARE(neighbours->report().training.size(), size_t(8));
     QCOMPARE(neighbours->report().queue.size(), size_t(8));
+  }
+
+  void automaticEvaluationAndMapsByDefault() {
+    MainWindow w(tinyConfig());
+    w.show();
+    QCOMPARE(w.evalMonitor()->interval(), w.plots()->evalInterval());
+    QVERIFY(w.evalMonitor()->interval() > 0);
+    // The map follows training only while its tab is shown: none is made behind the curves tab.
+    TsneView* tsne = w.tsneView();
+    w.findChild<QSpinBox*>("tsneEvery")->setValue(5);
+    w.findChild<QSpinBox*>("evalEvery")->setValue(0);
+    QSignalSpy mapped(tsne, &TsneView::mapped);
+    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 12, kTrainTimeoutMs);
+    QCOMPARE(tsne->pointCount(), 0);
+    QVERIFY(!tsne->isMapping());
+    w.views()->setCurrentWidget(tsne);  // coming back to an outdated map takes a snapshot
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() >= 1, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(mapped.size() >= 2, kTrainTimeoutMs);  // and the next ones follow
   }
 
   void exactQueueAges() {

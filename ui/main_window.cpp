@@ -168,6 +168,7 @@ void MainWindow::connectAnalysis() {
   // t-SNE and training share the cores: the step gives up the threads t-SNE takes while it maps.
   connect(tsne_, &TsneView::mappingChanged, controller_, &SessionController::setBackgroundThreads);
   connect(plots_, &PlotGrid::evalIntervalChanged, eval_, &EvalMonitor::setInterval);
+  eval_->setInterval(plots_->evalInterval());
   connect(plots_, &PlotGrid::evaluateRequested, eval_, &EvalMonitor::evaluateNow);
   connect(eval_, &EvalMonitor::busyChanged, plots_, &PlotGrid::setEvaluating);
   connect(eval_, &EvalMonitor::busyChanged, this, [this](bool busy) { status_->showJob(tr("Evaluation"), busy ? 0 : 1, busy ? 0 : 1); });

@@ -41,6 +41,7 @@ class PlotGrid : public QWidget {
   // "Evaluating…" while an evaluation runs.
   void setEvaluating(bool busy);
   PlotOptions options() const { return options_; }
+  int evalInterval() const;  // steps between evaluations, 0 = off
   // Where the exact slot ages of a run come from: asked for run `runId`, it returns false when it
   // cannot tell (not the live run), else calls `deliver(ages, step)` later. Without it, or when it
   // returns false, the histogram is rebuilt from the logged metrics.

@@ -23,6 +23,7 @@
 namespace moco {
 namespace {
 constexpr int kDefaultPoints = 1000;     // enough to see clusters, maps in seconds on a CPU
+constexpr int kDefaultEvery = 100;       // steps between automatic snapshots while the map is shown
 constexpr int kColdIterations = 750;     // with the 250 exaggerated ones
 constexpr int kWarmIterations = 300;     // a warm start only has to follow the features' drift
 constexpr int kSnapshotEvery = 25;       // iterations between drawn frames: ~10-30 frames per map
@@ -50,7 +51,11 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   every_->setSpecialValueText(tr("off"));
   every_->setPrefix(tr("auto every "));
   every_->setSuffix(tr(" steps"));
-  every_->setToolTip(tr("Take a new snapshot every N steps; each continues from the previous map (warm start)."));
+  every_->setObjectName("tsneEvery");
+  every_->setValue(kDefaultEvery);
+  every_->setToolTip(tr("While this tab is shown, take a new snapshot every N steps (and one on coming back to it if "
+                        "the map is older than that); each continues from the previous map (warm start), so the map "
+                        "follows training. Hidden, it costs nothing. 0 = only on request."));
   points_ = new QSpinBox;
   points_->setObjectName("tsnePoints");
   points_->setRange(100, 10000);
@@ -95,9 +100,14 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   card_->hide();
 
   connect(snapshotButton_, &QPushButton::clicked, this, &TsneView::snapshot);
-  connect(controller_, &SessionController::metricsArrived, this, [this](const QVector<StepMetrics>& m) {
-    if (every_->value() > 0 && m.back().step >= lastSnapshotStep_ + every_->value() && !stop_) snapshot();
-  });
+  connect(controller_, &SessionController::metricsArrived, this, [this] { autoSnapshot(); });
+}
+
+void TsneView::autoSnapshot() {
+  // Only while someone looks at the map: t-SNE takes CPU threads from training.
+  if (!isVisible() || every_->value() == 0 || stop_ || !controller_->acceptsJobs()) return;
+  const int64_t step = controller_->stepsDone();
+  if (step > 0 && (layout_.empty() || step >= lastSnapshotStep_ + every_->value())) snapshot();
 }
 
 TsneView::~TsneView() {
@@ -233,6 +243,7 @@ void TsneView::showLayout(const std::vector<float>& layout, int iteration, doubl
 void TsneView::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
   if (std::exchange(stale_, false)) plot_->replot(QCustomPlot::rpQueuedReplot);
+  autoSnapshot();
 }
 
 int TsneView::nearestPoint(const QPointF& pixel) const {

@@ -48,6 +48,7 @@ class TsneView : public QWidget {
 
  private:
   void startTsne();
+  void autoSnapshot();  // the automatic snapshot, when due and the map is shown
   void showLayout(const std::vector<float>& layout, int iteration, double kl, bool final);
   int nearestPoint(const QPointF& pixel) const;
   void hover(const QPointF& pixel, const QPoint& global);
