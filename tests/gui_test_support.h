@@ -1,7 +1,9 @@
 // What the GUI test programs share: the tiny experiment they train and a step count.
 #pragma once
 
+#include <QCoreApplication>
 #include <QSpinBox>
+#include <QStandardPaths>
 
 #include "main_window.h"
 #include "run.h"
@@ -20,6 +22,13 @@ inline Config gui_config() {
 }
 
 inline int64_t live_steps(MainWindow& w) { return w.liveRun() ? w.liveRun()->metrics.size() : 0; }
+
+// QSettings go to a test location under this program's name, never the user's.
+inline void isolate_settings(const char* program) {
+  QStandardPaths::setTestModeEnabled(true);
+  QCoreApplication::setOrganizationName("MoCo Workbench Tests");
+  QCoreApplication::setApplicationName(program);
+}
 
 // Turns off the automatic evaluation and t-SNE snapshots, for tests that count them.
 inline void manual_only(MainWindow& w) {

@@ -38,23 +38,14 @@ using namespace moco;
 
 using test::kTrainTimeoutMs;
 
-namespace {
-Config tinyConfig() { return test::gui_config(); }
-int64_t liveSteps(MainWindow& w) { return test::live_steps(w); }
-}  // namespace
-
 class TestGui : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
-    QCoreApplication::setOrganizationName("MoCo Workbench Tests");
-    QCoreApplication::setApplicationName("tst_gui");
-  }
+  void initTestCase() { test::isolate_settings("tst_gui"); }
 
   void windowBuilds() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(w.experimentPanel()->isValid());
@@ -65,7 +56,7 @@ class TestGui : public QObject {
   }
 
   void fieldsEditTheConfig() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     auto* momentum = w.findChild<QDoubleSpinBox*>("moco.momentum.spin");
     auto* slider = w.findChild<QSlider*>("moco.momentum.slider");
     auto* queue = w.findChild<QSpinBox*>("moco.queue_size");
@@ -90,7 +81,7 @@ class TestGui : public QObject {
   }
 
   void presetAppliesTheRecipe() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     ExperimentPanel* panel = w.experimentPanel();
     auto* preset = panel->binder()->widget("preset");
     QVERIFY(preset);
@@ -117,9 +108,9 @@ class TestGui : public QObject {
     QFETCH(QString, field);
     QFETCH(QString, key);
     QFETCH(QString, value);
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
-    Config bad = tinyConfig();
+    Config bad = test::gui_config();
     bad.moco.bn_splits = 4;
     set_config_value(bad, key.toStdString(), value.toStdString());
     w.experimentPanel()->setConfig(bad);
@@ -133,13 +124,13 @@ class TestGui : public QObject {
     QVERIFY(label->text().contains(message));
     QVERIFY(w.experimentPanel()->binder()->widget(field)->property("invalid").toBool());
     QVERIFY(w.trainingActions()->start()->toolTip().contains(field));
-    w.experimentPanel()->setConfig(tinyConfig());
+    w.experimentPanel()->setConfig(test::gui_config());
     QVERIFY(w.trainingActions()->start()->isEnabled());
     QVERIFY(!label->isVisible());
   }
 
   void editingAFieldIntoAnInvalidValueDisablesStart() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     w.findChild<QSpinBox*>("moco.bn_splits")->setValue(3);  // 16 is not divisible by 3
     QVERIFY(!w.trainingActions()->start()->isEnabled());
@@ -149,37 +140,37 @@ class TestGui : public QObject {
   }
 
   void startPauseResumeStepStop() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     SessionController* c = w.controller();
     w.trainingActions()->start()->trigger();
     QVERIFY(!w.trainingActions()->start()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(w.plots()->lossPlot()->pointCount() > 0, kTrainTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 3, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 3, kTrainTimeoutMs);
     QCOMPARE(c->state(), SessionState::Running);
 
     w.trainingActions()->pause()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Paused, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(liveSteps(w), c->stepsDone(), 2000);  // the last metrics are drained
-    const int64_t pausedAt = liveSteps(w);
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), c->stepsDone(), 2000);  // the last metrics are drained
+    const int64_t pausedAt = test::live_steps(w);
     const int points = w.plots()->lossPlot()->pointCount();
     QTest::qWait(500);
-    QCOMPARE(liveSteps(w), pausedAt);
+    QCOMPARE(test::live_steps(w), pausedAt);
     QCOMPARE(w.plots()->lossPlot()->pointCount(), points);
     QCOMPARE(w.trainingActions()->pause()->text(), QString("Resume"));
 
     w.trainingActions()->pause()->trigger();  // resume
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) > pausedAt + 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) > pausedAt + 2, kTrainTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Running, 2000);
 
     w.trainingActions()->pause()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Paused, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(liveSteps(w), c->stepsDone(), 2000);
-    const int64_t before = liveSteps(w);
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), c->stepsDone(), 2000);
+    const int64_t before = test::live_steps(w);
     w.trainingActions()->step()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(liveSteps(w), before + 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), before + 1, 10000);
     QTest::qWait(400);
-    QCOMPARE(liveSteps(w), before + 1);  // exactly one
+    QCOMPARE(test::live_steps(w), before + 1);  // exactly one
     QCOMPARE(c->state(), SessionState::Paused);
 
     w.trainingActions()->stop()->trigger();
@@ -189,18 +180,18 @@ class TestGui : public QObject {
   }
 
   void stepBeforeStartTrainsOneStep() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.trainingActions()->step()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(liveSteps(w), int64_t(1), kTrainTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), int64_t(1), kTrainTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Paused, 5000);
     QTest::qWait(300);
-    QCOMPARE(liveSteps(w), int64_t(1));
+    QCOMPARE(test::live_steps(w), int64_t(1));
   }
 
   void liveMomentumReachesTheEngine() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     QCOMPARE(w.controller()->lastMetrics().momentum, 0.99);
     w.findChild<QDoubleSpinBox*>("moco.momentum.spin")->setValue(0.5);
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->lastMetrics().momentum, 0.5, 10000);
@@ -214,9 +205,9 @@ class TestGui : public QObject {
   }
 
   void failedRunShowsAMessageAndStaysUsable() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
-    Config missing = tinyConfig();
+    Config missing = test::gui_config();
     missing.data.dataset = "idx";
     missing.data.path = "/nonexistent/moco-data";
     w.experimentPanel()->setConfig(missing);
@@ -226,17 +217,17 @@ class TestGui : public QObject {
     QTRY_VERIFY(w.banner()->isVisible());
     QVERIFY2(w.banner()->text().contains("nonexistent"), qPrintable(w.banner()->text()));
     QVERIFY(w.trainingActions()->start()->isEnabled());
-    w.experimentPanel()->setConfig(tinyConfig());
+    w.experimentPanel()->setConfig(test::gui_config());
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 1, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 1, kTrainTimeoutMs);
     QVERIFY(!w.banner()->isVisible());
   }
 
   void closingWhileTrainingIsClean() {
-    auto* w = new MainWindow(tinyConfig());
+    auto* w = new MainWindow(test::gui_config());
     w->show();
     w->trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(*w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(*w) >= 2, kTrainTimeoutMs);
     QElapsedTimer timer;
     timer.start();
     w->close();
@@ -247,9 +238,9 @@ class TestGui : public QObject {
 
   void runFolderRoundTrip() {
     QTemporaryDir dir;
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 5, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 5, kTrainTimeoutMs);
     w.trainingActions()->stop()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Stopped, 10000);
     Run* run = w.liveRun();
@@ -290,9 +281,9 @@ class TestGui : public QObject {
                       R"({"age":3,"cosine":0.95}],"seconds":1.5}})");
       QFile config(dir.filePath("config.json"));
       QVERIFY(config.open(QIODevice::WriteOnly));
-      config.write(QByteArray::fromStdString(to_json(tinyConfig())));
+      config.write(QByteArray::fromStdString(to_json(test::gui_config())));
     }
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     Run* run = w.fileActions()->openRunFolder(dir.path());
     QVERIFY(run);
     QCOMPARE(run->metrics.size(), 4);
@@ -311,7 +302,7 @@ class TestGui : public QObject {
 
   void openingANonRunFolderSaysWhy() {
     QTemporaryDir dir;
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     QSignalSpy failed(w.fileActions(), &FileActions::failed);
     QVERIFY(!w.fileActions()->openRunFolder(dir.path()));
@@ -322,7 +313,7 @@ class TestGui : public QObject {
 
   void experimentJsonRoundTrip() {
     QTemporaryDir dir;
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.findChild<QDoubleSpinBox*>("moco.momentum.spin")->setValue(0.999);
     const QString path = dir.filePath("e.json");
     w.fileActions()->saveExperimentFile(path);
@@ -334,9 +325,9 @@ class TestGui : public QObject {
   }
 
   void resetClearsThePlots() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     w.trainingActions()->reset()->trigger();
     QCOMPARE(w.controller()->state(), SessionState::Idle);
     QVERIFY(!w.liveRun());

@@ -26,27 +26,18 @@
 using namespace moco;
 using test::kTrainTimeoutMs;
 
-namespace {
-Config tinyConfig() { return test::gui_config(); }
-int64_t liveSteps(MainWindow& w) { return test::live_steps(w); }
-}  // namespace
-
 class TestGuiViews : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
-    QCoreApplication::setOrganizationName("MoCo Workbench Tests");
-    QCoreApplication::setApplicationName("tst_gui_views");
-  }
+  void initTestCase() { test::isolate_settings("tst_gui_views"); }
 
   void eventLoopStallWhileTrainingAndMapping() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     test::manual_only(w);
     w.show();
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     // A 5 ms probe timer: the longest gap between its ticks is the longest the GUI was unresponsive
     // (plots replotting, metrics draining, t-SNE frames drawn) while the worker trains.
     QElapsedTimer clock;
@@ -60,12 +51,12 @@ class TestGuiViews : public QObject {
       last = now;
       ++ticks;
     });
-    int64_t from = liveSteps(w);
+    int64_t from = test::live_steps(w);
     last = clock.elapsed();
     probe.start(5);
     QTest::qWait(3000);
     qInfo("longest event-loop stall while training: %lld ms (%lld probe ticks, %lld steps in 3 s)", worst, ticks,
-          (long long)(liveSteps(w) - from));
+          (long long)(test::live_steps(w) - from));
     QVERIFY(ticks > 0);
 
     // Now with t-SNE mapping on the t-SNE tab; the step gives up the threads t-SNE takes meanwhile.
@@ -74,12 +65,12 @@ class TestGuiViews : public QObject {
     QSignalSpy threads(tsne, &TsneView::mappingChanged);
     QSignalSpy mapped(tsne, &TsneView::mapped);
     worst = ticks = 0;
-    from = liveSteps(w);
+    from = test::live_steps(w);
     tsne->snapshot();
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
     probe.stop();
     qInfo("longest event-loop stall while training and mapping: %lld ms (%lld probe ticks, %lld steps)", worst, ticks,
-          (long long)(liveSteps(w) - from));
+          (long long)(test::live_steps(w) - from));
     QVERIFY(ticks > 0);
     QCOMPARE(threads.size(), 2);
     QVERIFY(threads.front().front().toInt() >= 1);
@@ -88,7 +79,7 @@ class TestGuiViews : public QObject {
   }
 
   void augmentedPairsFollowTheSettings() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     AugmentPairsView* pairs = w.pairsView();
     QTRY_VERIFY_WITH_TIMEOUT(pairs->pairCount() > 0, kTrainTimeoutMs);  // before any training
     QSignalSpy updated(pairs, &AugmentPairsView::updated);
@@ -100,11 +91,11 @@ class TestGuiViews : public QObject {
   }
 
   void evaluationFillsItsPlotsAndRoundTrips() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     test::manual_only(w);
     QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 3, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 3, kTrainTimeoutMs);
     w.plots()->evaluateButton()->click();
     QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() == 1, kTrainTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->hasFloors, kTrainTimeoutMs);
@@ -138,13 +129,13 @@ class TestGuiViews : public QObject {
   }
 
   void tsneAndNeighboursFromTheLiveEncoder() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     test::manual_only(w);
     w.show();
     QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
     TsneView* tsne = w.tsneView();
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 2, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     QSignalSpy mapped(tsne, &TsneView::mapped);
     tsne->snapshot();
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
@@ -164,7 +155,7 @@ class TestGuiViews : public QObject {
   }
 
   void automaticEvaluationAndMapsByDefault() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     QCOMPARE(w.evalMonitor()->interval(), w.plots()->evalInterval());
     QVERIFY(w.evalMonitor()->interval() > 0);
@@ -174,7 +165,7 @@ class TestGuiViews : public QObject {
     w.findChild<QSpinBox*>("evalEvery")->setValue(0);
     QSignalSpy mapped(tsne, &TsneView::mapped);
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 12, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 12, kTrainTimeoutMs);
     QCOMPARE(tsne->pointCount(), 0);
     QVERIFY(!tsne->isMapping());
     w.views()->setCurrentWidget(tsne);  // coming back to an outdated map takes a snapshot
@@ -197,10 +188,10 @@ class TestGuiViews : public QObject {
   }
 
   void liveHistogramShowsTheEnginesSlotAges() {
-    MainWindow w(tinyConfig());
+    MainWindow w(test::gui_config());
     w.show();
     w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(liveSteps(w) >= 6, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 6, kTrainTimeoutMs);
     QueueAgeHistogram* histogram = w.plots()->ageHistogram();
     QTRY_VERIFY_WITH_TIMEOUT(histogram->isExact(), 10000);
     QCOMPARE(histogram->slotTotal(), 64.0);  // every one of the K slots, written or not
