@@ -26,7 +26,8 @@
 
 namespace {
 // Operators our code calls directly (not those they call inside), less the views, which launch no
-// kernel: roughly the kernel launches the same code makes on a GPU. Counted on the calling thread.
+// kernel: roughly the kernel launches the same code makes on a GPU. Counted on the calling thread
+// only (a thread-local callback): intra-op worker threads would otherwise add their inner calls.
 std::atomic<int64_t> operator_calls{0};
 thread_local int depth = 0;
 bool is_view(const char* name) {
@@ -105,7 +106,7 @@ int main(int argc, char** argv) {
       auto gen = moco::make_generator(config.run.seed, moco::RngStream::AugmentQuery, 0);
       const auto params = trainer.augmenter().sample(config.optim.batch_size, gen);  // on the CPU anyway
       const auto images = dataset->train.images.narrow(0, 0, config.optim.batch_size).to(trainer.device());
-      auto handle = at::addGlobalCallback(at::RecordFunctionCallback(enter_call, leave_call).scopes({at::RecordScope::FUNCTION}));
+      auto handle = at::addThreadLocalCallback(at::RecordFunctionCallback(enter_call, leave_call).scopes({at::RecordScope::FUNCTION}));
       trainer.augmenter().apply(images, params);
       sync();
       at::removeCallback(handle);

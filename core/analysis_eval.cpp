@@ -21,6 +21,8 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   KnnOptions knn = o.knn;
   knn.k = std::min(knn.k, bank.count);
   r.knn = knn_on_features(bank, test, classes, knn);
+  // The kNN's time includes extracting the features, as knn_monitor's does (the probe reuses them).
+  r.knn.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.probe.top1 = -1;
   if (o.probe) r.probe = linear_probe(bank, test, classes, o.probe_options);
   r.health = representation_health(trainer, o.health_count);

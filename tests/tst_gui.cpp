@@ -13,7 +13,9 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest/QtTest>
+#include <atomic>
 #include <memory>
 
 #include "config.h"
@@ -221,6 +223,26 @@ class TestGui : public QObject {
     w.trainingActions()->start()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 1, kTrainTimeoutMs);
     QVERIFY(!w.banner()->isVisible());
+  }
+
+  void aJobDroppedWithItsSessionStillReports() {
+    // A finished run serves jobs on its final model; one still queued when the session goes (a new
+    // run, Reset) must report instead of leaving its caller waiting.
+    SessionController controller;
+    Config c = test::gui_config();
+    c.run.total_steps = 2;
+    controller.start(c);
+    QTRY_COMPARE_WITH_TIMEOUT(controller.state(), SessionState::Finished, kTrainTimeoutMs);
+    std::atomic<bool> firstStarted{false};
+    QString firstError = "pending", secondError = "pending";
+    QVERIFY(controller.runJob([&](Trainer&) { firstStarted = true; QThread::msleep(300); },
+                              [&](const QString& e) { firstError = e; }));
+    QTRY_VERIFY_WITH_TIMEOUT(firstStarted.load(), 10000);
+    QVERIFY(controller.runJob([](Trainer&) {}, [&](const QString& e) { secondError = e; }));
+    controller.reset();  // joins the worker: the first job finishes, the second never runs
+    QTRY_COMPARE_WITH_TIMEOUT(firstError, QString(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(secondError != "pending", 10000);
+    QVERIFY2(secondError.contains("ended before the job ran"), qPrintable(secondError));
   }
 
   void closingWhileTrainingIsClean() {

@@ -85,7 +85,8 @@ void EvalMonitor::evaluateNow() {
                         lastEvaluated_ = std::max(lastEvaluated_, report->step);
                         emit busyChanged(false);
                         if (error.isEmpty()) emit evaluated(runId, *report);
-                        else emit failed(tr("evaluation: %1").arg(error));
+                        else if (runId == runId_) emit failed(tr("evaluation: %1").arg(error));
+                        // (an earlier run's evaluation dropped because a new run began: nothing to say)
                       });
 }
 

@@ -3,6 +3,7 @@
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
+#include <memory>
 
 namespace moco {
 namespace {
@@ -42,7 +43,8 @@ int SessionController::trainingThreads() const {
 void SessionController::setBackgroundThreads(int threads) {
   if (threads == backgroundThreads_) return;
   backgroundThreads_ = threads;
-  if (isActive()) session_->set_threads(threads > 0 ? trainingThreads() : config_.run.threads);
+  // Also after the run ends: the worker goes on serving evaluations and snapshots.
+  if (acceptsJobs() || isActive()) session_->set_threads(threads > 0 ? trainingThreads() : config_.run.threads);
 }
 
 void SessionController::pause() {
@@ -99,11 +101,33 @@ void SessionController::requestCheckpoint(const QString& path) {
   else emit warning(tr("A checkpoint needs a model: start a run first."));
 }
 
+namespace {
+// A job's `done`, called exactly once: with the job's outcome, or — when the job is dropped unrun
+// (the session was replaced or ended first) — with an error, so no caller waits forever.
+class JobOutcome {
+ public:
+  JobOutcome(SessionController* owner, std::function<void(const QString&)> done) : owner_(owner), done_(std::move(done)) {}
+  ~JobOutcome() {
+    if (!reported_) report(SessionController::tr("the training session ended before the job ran"));
+  }
+  // Posts `done(error)` to the owner's (GUI) thread. The owner outlives its sessions except while
+  // it is destroyed, and then QObject's destructor discards what was posted to it.
+  void report(const QString& error) {
+    reported_ = true;
+    QMetaObject::invokeMethod(owner_, [done = done_, error] { done(error); }, Qt::QueuedConnection);
+  }
+
+ private:
+  SessionController* owner_;
+  std::function<void(const QString&)> done_;
+  bool reported_ = false;
+};
+}  // namespace
+
 bool SessionController::runJob(std::function<void(Trainer&)> job, std::function<void(const QString&)> done) {
   if (!acceptsJobs()) return false;
-  // The worker posts the outcome to this object's (GUI) thread. ~SessionController joins the worker
-  // before QObject's destructor discards posted events, so `done` never runs on a dead controller.
-  session_->run_between_steps([this, job = std::move(job), done = std::move(done)](Trainer& trainer) {
+  auto outcome = std::make_shared<JobOutcome>(this, std::move(done));
+  session_->run_between_steps([outcome, job = std::move(job)](Trainer& trainer) {
     QString error;
     try {
       job(trainer);
@@ -112,7 +136,7 @@ bool SessionController::runJob(std::function<void(Trainer&)> job, std::function<
     } catch (...) {
       error = tr("unknown error");
     }
-    QMetaObject::invokeMethod(this, [done, error] { done(error); }, Qt::QueuedConnection);
+    outcome->report(error);
   });
   return true;
 }

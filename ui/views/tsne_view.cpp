@@ -105,7 +105,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
 
 void TsneView::autoSnapshot() {
   // Only while someone looks at the map: t-SNE takes CPU threads from training.
-  if (!isVisible() || every_->value() == 0 || stop_ || !controller_->acceptsJobs()) return;
+  if (!isVisible() || every_->value() == 0 || stop_ || snapshotInFlight_ || !controller_->acceptsJobs()) return;
   const int64_t step = controller_->stepsDone();
   if (step > 0 && (layout_.empty() || step >= lastSnapshotStep_ + every_->value())) snapshot();
 }
@@ -131,11 +131,13 @@ void TsneView::snapshot() {
   lastSnapshotStep_ = controller_->stepsDone();
   auto result = std::make_shared<FeatureSet>();
   status_->setText(tr("taking a feature snapshot…"));
-  controller_->runJob([result, indices](Trainer& t) { *result = extract_feature_set(t, Split::Test, indices, false); },
-                      [this, result](const QString& error) {
-                        if (!error.isEmpty()) status_->setText(tr("snapshot failed: %1").arg(error));
-                        else mapFeatures(std::move(*result));
-                      });
+  snapshotInFlight_ = controller_->runJob(
+      [result, indices](Trainer& t) { *result = extract_feature_set(t, Split::Test, indices, false); },
+      [this, result](const QString& error) {
+        snapshotInFlight_ = false;
+        if (!error.isEmpty()) status_->setText(tr("snapshot failed: %1").arg(error));
+        else mapFeatures(std::move(*result));
+      });
 }
 
 void TsneView::mapFeatures(FeatureSet features) {
