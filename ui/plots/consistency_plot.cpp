@@ -16,7 +16,7 @@ constexpr int kEarlierShown = 3;  // faded curves of the evaluations before the 
 ConsistencyPlot::ConsistencyPlot(QWidget* parent) : QCustomPlot(parent) {
   stylePlot(this, tr("Queue consistency vs key age"), tr("key age (steps)"), tr("cos(stored key, key now)"));
   axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
-  empty_ = addEmptyNote(this, tr("no evaluation yet\nset \"Evaluate every\" or press \"Evaluate\""));
+  empty_ = addEmptyNote(this, tr("no evaluation yet\npress Evaluate above"));
   setMouseTracking(true);
   setRuns({});
 }

@@ -30,8 +30,11 @@ EvalPlot::EvalPlot(const QString& title, const QString& yLabel, const QString& y
     yAxis2->setLabel(y2Label);
     axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom | QCP::msRight);
   }
-  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-  empty_ = addEmptyNote(this, tr("no evaluation yet\nset \"Evaluate every\" or press \"Evaluate\""));
+  // The legend sits at the top, over headroom kept free of data (see rebuild).
+  axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignHCenter);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setWrap(4);
+  empty_ = addEmptyNote(this, tr("no evaluation yet\npress Evaluate above"));
   setMouseTracking(true);
   rebuild();
 }
@@ -121,12 +124,14 @@ void EvalPlot::rebuild() {
   empty_->setVisible(!any);
   legend->setVisible(any && graphCount() > 0);
   xAxis->setRange(0, runsEnd() * 1.02);
+  // A quarter of the height above the data stays free for the legend.
+  const auto withHeadroom = [](QCPRange r) { return QCPRange(r.lower, r.upper + 0.35 * r.size()); };
   if (percent_) {
-    yAxis->setRange(any ? std::max(0.0, lo[0] - 5.0) : 0.0, any ? std::min(100.0, hi[0] + 5.0) : 100.0);
+    yAxis->setRange(any ? withHeadroom(QCPRange(std::max(0.0, lo[0] - 5.0), hi[0] + 5.0)) : QCPRange(0, 100));
   } else {
     for (int a = 0; a < 2; ++a) {
       QCPAxis* axis = a ? yAxis2 : yAxis;
-      axis->setRange(lo[a] <= hi[a] ? padded(lo[a], hi[a]) : QCPRange(0, 1));
+      axis->setRange(lo[a] <= hi[a] ? withHeadroom(padded(lo[a], hi[a])) : QCPRange(0, 1));
     }
   }
   replot(QCustomPlot::rpQueuedReplot);

@@ -73,7 +73,7 @@ void MetricPlot::rebuild() {
     }
     graphs_.push_back(rg);
   }
-  legend->setVisible(several || series_.size() > 1);
+  legend->setVisible(!runs_.isEmpty() && (several || series_.size() > 1));  // no empty legend box
   for (auto& rg : graphs_) addPoints(rg, 0);
   decorate();
 }

@@ -73,7 +73,8 @@ void QueueAgeHistogram::showRun(const Run* run) {
   written_->data()->clear();
   random_->data()->clear();
   if (!run || run->metrics.isEmpty()) {
-    xAxis->setLabel(tr("key age (steps) · from the first step on"));
+    xAxis->setLabel(tr("key age (steps)"));
+    legend->setVisible(false);
     xAxis->setRange(0, 10);
     yAxis->setRange(0, 1);
     replot(QCustomPlot::rpQueuedReplot);
@@ -91,6 +92,7 @@ void QueueAgeHistogram::draw(const QVector<double>& counts, double width, double
                              int64_t step, const QString& source) {
   written_->data()->clear();
   random_->data()->clear();
+  legend->setVisible(true);
   QVector<double> keys(counts.size());
   for (int i = 0; i < counts.size(); ++i) keys[i] = (i + 0.5) * width - 0.5;
   written_->setWidth(width * 0.9);
