@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config.h"
@@ -169,6 +170,9 @@ struct ConsistencyReport {
 // split BN) with the *current* key encoder, and compares. m = 1 gives 1; m = 0 collapses.
 // The key encoder's BN statistics are restored afterwards.
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps = 8);
+// The report's mean cosine per key age, by increasing age (what metrics.jsonl stores and the
+// GUI plots).
+std::vector<std::pair<int64_t, double>> mean_cosine_by_age(const ConsistencyReport& report);
 
 // Age in steps of each of the K queue slots at the trainer's current step; -1 for slots that still
 // hold their random initial key. `step`, when given, receives the step the ages refer to.

@@ -31,15 +31,21 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   return r;
 }
 
-std::string to_json_line(const EvalReport& r) {
+std::vector<std::pair<int64_t, double>> mean_cosine_by_age(const ConsistencyReport& report) {
   std::map<int64_t, std::pair<double, int>> by_age;
-  for (const auto& p : r.consistency.points) {
+  for (const auto& p : report.points) {
     auto& [sum, count] = by_age[p.age];
     sum += p.cosine;
     ++count;
   }
+  std::vector<std::pair<int64_t, double>> means;
+  for (const auto& [age, acc] : by_age) means.emplace_back(age, acc.first / acc.second);
+  return means;
+}
+
+std::string to_json_line(const EvalReport& r) {
   nlohmann::json ages = nlohmann::json::array();
-  for (const auto& [age, acc] : by_age) ages.push_back({{"age", age}, {"cosine", acc.first / acc.second}});
+  for (const auto& [age, cosine] : mean_cosine_by_age(r.consistency)) ages.push_back({{"age", age}, {"cosine", cosine}});
   nlohmann::json eval = {{"knn_top1", r.knn.top1},
                          {"knn_top5", r.knn.top5},
                          {"alignment", r.health.alignment},

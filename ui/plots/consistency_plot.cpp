@@ -2,7 +2,6 @@
 
 #include <QToolTip>
 #include <algorithm>
-#include <map>
 
 #include "palette.h"
 #include "plot_style.h"
@@ -21,27 +20,15 @@ ConsistencyPlot::ConsistencyPlot(QWidget* parent) : QCustomPlot(parent) {
   setRuns({});
 }
 
-QVector<QPair<double, double>> ConsistencyPlot::byAge(const EvalReport& report) {
-  std::map<int64_t, std::pair<double, int>> sums;
-  for (const auto& p : report.consistency.points) {
-    auto& [sum, count] = sums[p.age];
-    sum += p.cosine;
-    ++count;
-  }
-  QVector<QPair<double, double>> out;
-  for (const auto& [age, acc] : sums) out.append({double(age), acc.first / acc.second});
-  return out;
-}
-
 void ConsistencyPlot::addCurve(const EvalReport& report, const QString& name, const QColor& colour, bool latest) {
-  const auto points = byAge(report);
-  if (points.isEmpty()) return;
+  const auto points = mean_cosine_by_age(report.consistency);
+  if (points.empty()) return;
   auto* g = addGraph();
   g->setName(name);
   g->setPen(QPen(colour, latest ? 1.8 : 1.2));
   g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, latest ? Qt::white : colour, latest ? 6 : 4));
   for (const auto& [age, cosine] : points) {
-    g->addData(age, cosine);
+    g->addData(double(age), cosine);
     lowest_ = std::min(lowest_, cosine);
     ++points_;
   }

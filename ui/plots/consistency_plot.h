@@ -21,8 +21,6 @@ class ConsistencyPlot : public QCustomPlot {
   explicit ConsistencyPlot(QWidget* parent = nullptr);
   void setRuns(const QList<const Run*>& runs);
   int pointCount() const { return points_; }
-  // (age, mean cosine) pairs of one evaluation, by increasing age (several slots of one age are averaged).
-  static QVector<QPair<double, double>> byAge(const EvalReport& report);
 
  protected:
   void contextMenuEvent(QContextMenuEvent* event) override;

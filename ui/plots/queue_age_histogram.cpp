@@ -70,9 +70,9 @@ double QueueAgeHistogram::slotTotal() const {
 
 void QueueAgeHistogram::showRun(const Run* run) {
   exact_ = false;
-  written_->data()->clear();
-  random_->data()->clear();
   if (!run || run->metrics.isEmpty()) {
+    written_->data()->clear();
+    random_->data()->clear();
     xAxis->setLabel(tr("key age (steps)"));
     legend->setVisible(false);
     xAxis->setRange(0, 10);
