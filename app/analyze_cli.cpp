@@ -6,14 +6,14 @@
 #include <iostream>
 #include <sstream>
 
-#include "analysis.h"
+#include "api/analysis.h"
 #include "cli_errors.h"
-#include "atomic_file.h"
-#include "trainer.h"
-#include "trustworthiness.h"
-#include "tsne.h"
+#include "io/atomic_file.h"
+#include "train/trainer.h"
+#include "tsne/trustworthiness.h"
+#include "tsne/tsne.h"
 #ifdef MOCO_HAVE_IMAGING
-#include "image_io.h"
+#include "imaging/image_io.h"
 #endif
 
 namespace moco {

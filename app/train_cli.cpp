@@ -2,27 +2,21 @@
 
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "analysis.h"
+#include "api/analysis.h"
+#include "api/run_folder.h"
 #include "cli_errors.h"
-#include "atomic_file.h"
-#include "device.h"
-#include "export.h"
-#include "knn.h"
-#include "metrics_log.h"
+#include "io/atomic_file.h"
 #include "progress_bar.h"
-#include "trainer.h"
-#include "training_loop.h"
+#include "runtime/device.h"
+#include "train/run_writer.h"
+#include "train/trainer.h"
+#include "train/training_loop.h"
 
 namespace moco {
 namespace {
-
-namespace fs = std::filesystem;
-constexpr const char* kCheckpointFile = "checkpoint.pt";
-constexpr const char* kEncoderFile = "encoder_q.pth";
 
 std::atomic<bool> g_stop{false};
 extern "C" void on_interrupt(int) { g_stop.store(true); }
@@ -41,33 +35,19 @@ Config resolve_config(const TrainCommand& cmd) {
   return config;
 }
 
-nlohmann::json evaluate_knn(Trainer& trainer) {
-  const auto& data = trainer.dataset();
-  if (!data.train.has_labels() || !data.test.has_labels()) throw std::runtime_error("kNN needs labelled train and test splits");
-  const auto device = trainer.device();
-  const auto& prep = trainer.augmenter();
-  const int64_t classes = int64_t(data.class_names.size());
-  const int64_t k = std::min<int64_t>(200, data.train.size());
-  auto evaluate = [&](EncoderImpl& encoder) {
-    auto bank = extract_features(encoder, data.train.images, prep, device);
-    auto test = extract_features(encoder, data.test.images, prep, device);
-    return knn_evaluate(bank, data.train.labels, test, data.test.labels, classes, k, 0.1);
-  };
-  const auto trained = evaluate(*trainer.model().query);
-  const Config config = trainer.config();
-  torch::manual_seed(config.run.seed);  // the same initial weights the run started from
-  auto random_encoder = make_encoder(config.model, data.channels(), config.moco.bn_splits);
-  random_encoder->to(device);
-  const auto random = evaluate(*random_encoder);
-  const auto pixels = knn_evaluate(pixel_features(data.train.images, prep), data.train.labels,
-                                   pixel_features(data.test.images, prep), data.test.labels, classes, k, 0.1);
+// --knn: the final model's kNN on the whole splits (the CIFAR demo's k 200, t 0.1) beside both floors.
+nlohmann::json final_knn(Trainer& trainer) {
+  KnnOptions knn;
+  knn.k = std::min<int64_t>(knn.k, trainer.dataset().train.size());
+  const KnnReport trained = knn_monitor(trainer, knn);
+  const Floors floors = knn_floors(trainer.config(), trainer.dataset(), knn);
   return {{"step", trainer.steps_done()},
-          {"knn_k", k},
-          {"knn_t", 0.1},
+          {"knn_k", knn.k},
+          {"knn_t", knn.t},
           {"knn_top1", trained.top1},
           {"knn_top5", trained.top5},
-          {"random_encoder_knn_top1", random.top1},
-          {"pixel_knn_top1", pixels.top1}};
+          {"random_encoder_knn_top1", floors.random_encoder_knn_top1},
+          {"pixel_knn_top1", floors.pixel_knn_top1}};
 }
 
 }  // namespace
@@ -85,33 +65,29 @@ int print_preset(const std::string& name) {
 int run_train_command(const TrainCommand& cmd) {
   return run_reporting_errors([&] {
     const bool resuming = !cmd.resume_dir.empty();
-    const std::string dir = resuming ? cmd.resume_dir : cmd.out_dir;
-    const std::string checkpoint = (fs::path(dir) / kCheckpointFile).string();
+    const RunFolder folder(resuming ? cmd.resume_dir : cmd.out_dir);
     Config config;
     if (resuming) {
       if (!cmd.config_path.empty() || !cmd.sets.empty())
         throw std::invalid_argument("--resume continues a run as it was saved: --config and --set cannot be combined with it");
-      config = read_checkpoint_config(checkpoint);
+      config = read_checkpoint_config(folder.checkpoint());
     } else {
       config = resolve_config(cmd);
-      if (fs::exists(checkpoint))
-        throw std::invalid_argument("'" + dir + "' already holds a run; continue it with --resume " + dir +
+      if (folder.has_checkpoint())
+        throw std::invalid_argument("'" + folder.path() + "' already holds a run; continue it with --resume " + folder.path() +
                                     " or choose another --out");
-      fs::create_directories(dir);
     }
     auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data));
     Trainer trainer(config, dataset);
-    if (resuming) trainer.load_checkpoint(checkpoint);
+    if (resuming) trainer.load_checkpoint(folder.checkpoint());
     if (auto warning = trainer.queue_warning()) std::cerr << "warning: " << *warning << std::endl;
-    if (!resuming) write_file_atomically((fs::path(dir) / "config.json").string(), to_json(trainer.config()) + "\n");
+    RunWriter writer(folder, trainer);
 
     LoopOptions loop;
     loop.stop_at_step = cmd.steps > 0    ? cmd.steps
                         : (resuming && cmd.epochs > 0) ? cmd.epochs * trainer.steps_per_epoch()
                                                        : trainer.schedule_steps();
     loop.checkpoint_every = config.run.checkpoint_every;
-    loop.checkpoint_path = checkpoint;
-    MetricsLog log(dir, trainer.steps_done());
     if (!cmd.quiet)
       std::cerr << "moco-train: " << dataset->name << " (" << dataset->train.size() << " train images), "
                 << config.model.encoder << "/" << config.model.head << ", K " << config.moco.queue_size << ", batch "
@@ -121,48 +97,45 @@ int run_train_command(const TrainCommand& cmd) {
     EvalOptions eval;
     eval.knn.bank_size = cmd.eval_bank;
     eval.knn.test_size = cmd.eval_test;
-    auto run_eval = [&] {
+    if (cmd.eval_every > 0 && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
+
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
+    LoopHooks hooks;
+    hooks.before_step = [] { return !g_stop.load(); };
+    hooks.after_step = [&](const StepMetrics& m) {
+      if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
+      if (cmd.eval_every <= 0 || (m.step % cmd.eval_every != 0 && m.step != loop.stop_at_step)) return;
       const auto report = evaluate(trainer, eval);
-      log.append_json(to_json_line(report));
+      writer.record(report);
       if (!cmd.quiet)
         std::fprintf(stderr, "\neval at step %lld: kNN %.2f%%  probe %.2f%%  consistency %.4f  (%.1f s)\n",
                      (long long)report.step, 100 * report.knn.top1, 100 * report.probe.top1,
                      report.consistency.mean_cosine, report.seconds);
     };
-    if (cmd.eval_every > 0 && !resuming) {
-      KnnOptions floors_knn = eval.knn;
-      log.append_json(to_json_line(knn_floors(trainer.config(), *dataset, floors_knn), 0));
+    const LoopResult result = run_training(trainer, loop, hooks, &writer);
+    if (!cmd.quiet || result.end == LoopEnd::Diverged) bar.finish();
+    switch (result.end) {
+      case LoopEnd::Diverged:
+        std::cerr << "moco-train: " << result.message << std::endl;
+        return 3;
+      case LoopEnd::Stopped:
+        std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << folder.checkpoint() << std::endl;
+        return 130;
+      case LoopEnd::Finished:
+        if (!cmd.quiet)
+          std::cerr << "moco-train: " << trainer.steps_done() << " steps in " << format_duration(result.seconds) << ", saved "
+                    << folder.checkpoint() << std::endl;
+        break;
     }
-
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
-    const auto start = std::chrono::steady_clock::now();
-    LoopEnd end;
-    try {
-      end = run_training(trainer, loop, [&](const StepMetrics& m) {
-        log.append(m);
-        if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
-        if (cmd.eval_every > 0 && (m.step % cmd.eval_every == 0 || m.step == loop.stop_at_step)) run_eval();
-      }, g_stop);
-    } catch (const NonFiniteLossError& e) {
-      bar.finish();
-      std::cerr << "moco-train: " << e.what() << std::endl;
-      return 3;
+    if (cmd.knn) {
+      auto knn = final_knn(trainer);
+      knn["train_seconds"] = result.seconds;
+      write_file_atomically(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");
+      std::cout << knn.dump(2) << std::endl;
     }
-    if (!cmd.quiet) bar.finish();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    trainer.save_checkpoint(checkpoint);
-    export_state_dict(*trainer.model().query, (fs::path(dir) / kEncoderFile).string());
-    if (end == LoopEnd::Stopped) std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << checkpoint << std::endl;
-    else if (!cmd.quiet) std::cerr << "moco-train: " << trainer.steps_done() << " steps in " << format_duration(seconds) << ", saved " << checkpoint << std::endl;
-    if (cmd.knn && end == LoopEnd::Finished) {
-      auto result = evaluate_knn(trainer);
-      result["train_seconds"] = seconds;
-      write_file_atomically((fs::path(dir) / "eval.json").string(), result.dump(2) + "\n");
-      std::cout << result.dump(2) << std::endl;
-    }
-    return end == LoopEnd::Stopped ? 130 : 0;
+    return 0;
   });
 }
 

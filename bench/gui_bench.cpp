@@ -19,11 +19,13 @@
 #include <QFile>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
 #include <vector>
 
+#include "app_settings.h"
 #include "main_window.h"
 #include "plots/loss_plot.h"
 #include "plots/plot_grid.h"
@@ -106,6 +108,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("MoCo Workbench Bench");
   QApplication::setApplicationName("gui_bench");
   QApplication::setStyle("Fusion");
+  QTemporaryDir runs;  // the runs the window records are measured, not kept
+  AppSettings().setRunsFolder(runs.path());
   QCommandLineParser cli;
   cli.addHelpOption();
   QCommandLineOption configOption("config", "Experiment JSON (default: MoCo v2 on Fashion-MNIST).", "file");

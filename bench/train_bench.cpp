@@ -18,11 +18,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "analysis.h"
-#include "dataset.h"
-#include "rng.h"
-#include "device.h"
-#include "trainer.h"
+#include "api/analysis.h"
+#include "data/dataset.h"
+#include "runtime/rng.h"
+#include "runtime/device.h"
+#include "train/trainer.h"
 
 namespace {
 // Operators our code calls directly (not those they call inside), less the views, which launch no

@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "trustworthiness.h"
-#include "tsne.h"
+#include "tsne/trustworthiness.h"
+#include "tsne/tsne.h"
 
 namespace {
 

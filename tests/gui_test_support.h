@@ -4,7 +4,9 @@
 #include <QCoreApplication>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
+#include "app_settings.h"
 #include "main_window.h"
 #include "run.h"
 #include "tiny_config.h"
@@ -23,11 +25,14 @@ inline Config gui_config() {
 
 inline int64_t live_steps(MainWindow& w) { return w.liveRun() ? w.liveRun()->metrics.size() : 0; }
 
-// QSettings go to a test location under this program's name, never the user's.
+// QSettings go to a test location under this program's name, never the user's, and the runs the
+// window records go to a temporary folder removed when the program ends.
 inline void isolate_settings(const char* program) {
   QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName("MoCo Workbench Tests");
   QCoreApplication::setApplicationName(program);
+  static QTemporaryDir runs;
+  AppSettings().setRunsFolder(runs.path());
 }
 
 // Turns off the automatic evaluation and t-SNE snapshots, for tests that count them.

@@ -4,9 +4,9 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include "config.h"
+#include "api/config.h"
 #include "tiny_config.h"
-#include "synthetic_data.h"
+#include "data/synthetic_data.h"
 
 namespace moco::test {
 

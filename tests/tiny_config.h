@@ -1,7 +1,7 @@
 // The tests' tiny MoCo v2 configuration (torch-free, so GUI tests can use it too).
 #pragma once
 
-#include "config.h"
+#include "api/config.h"
 
 namespace moco::test {
 

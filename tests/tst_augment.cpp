@@ -2,8 +2,8 @@
 // against an independent computation.
 #include <QtTest/QtTest>
 
-#include "augment.h"
-#include "rng.h"
+#include "augment/augment.h"
+#include "runtime/rng.h"
 
 using namespace moco;
 

@@ -3,10 +3,10 @@
 #include <QtTest/QtTest>
 #include <fstream>
 
-#include "atomic_file.h"
-#include "export.h"
+#include "io/atomic_file.h"
+#include "model/export.h"
 #include "test_support.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 using namespace moco;
 
@@ -110,6 +110,35 @@ class TestCheckpoint : public QObject {
     Trainer back(c, test::tiny_dataset());
     back.load_checkpoint(path);
     QVERIFY(std::isfinite(back.step().loss));
+  }
+
+  // trainer.h promises a non-finite step leaves the model as it was: the momentum update and the BN
+  // statistics of both forward passes run before the loss is known, so they must be undone.
+  void nonFiniteStepLeavesTheModelBitEqual() {
+    Config c = test::tiny_config();
+    Trainer t(c, test::tiny_dataset()), twin(c, test::tiny_dataset());
+    t.step();
+    twin.step();
+    auto state = [](Trainer& trainer) {
+      std::vector<torch::Tensor> tensors;
+      for (auto* encoder : {&trainer.model().query, &trainer.model().key}) {
+        for (const auto& p : (*encoder)->parameters()) tensors.push_back(p.detach().clone());
+        for (const auto& b : (*encoder)->buffers()) tensors.push_back(b.clone());
+      }
+      tensors.push_back(trainer.model().queue.keys().clone());
+      return tensors;
+    };
+    const auto before = state(t);
+    const double tau = c.moco.temperature;
+    t.set_temperature(1e-300);
+    QVERIFY_EXCEPTION_THROWN(t.step(), NonFiniteLossError);
+    const auto after = state(t);
+    QCOMPARE(after.size(), before.size());
+    for (size_t i = 0; i < before.size(); ++i) QVERIFY2(torch::equal(before[i], after[i]), qPrintable(QString::number(i)));
+    QCOMPARE(t.model().queue.pointer(), twin.model().queue.pointer());
+    // And training goes on exactly as if the failed step had never been tried.
+    t.set_temperature(tau);
+    QCOMPARE(t.step().loss, twin.step().loss);
   }
 
   void exportedStateDictLoadsWithTorchNames() {

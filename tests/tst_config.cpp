@@ -1,7 +1,7 @@
 // Presets, JSON round trip, unknown keys, validation with field names, --set.
 #include <QtTest/QtTest>
 
-#include "config.h"
+#include "api/config.h"
 
 using namespace moco;
 

@@ -4,10 +4,10 @@
 #include <QtTest/QtTest>
 #include <fstream>
 
-#include "config.h"
-#include "dataset.h"
-#include "idx_reader.h"
-#include "synthetic_data.h"
+#include "api/config.h"
+#include "data/dataset.h"
+#include "data/idx_reader.h"
+#include "data/synthetic_data.h"
 
 using namespace moco;
 

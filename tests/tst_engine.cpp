@@ -2,11 +2,11 @@
 // independent computation, split BN, gradients never reaching the key encoder, live changes.
 #include <QtTest/QtTest>
 
-#include "moco_model.h"
-#include "rng.h"
-#include "split_batchnorm.h"
+#include "model/moco_model.h"
+#include "runtime/rng.h"
+#include "model/split_batchnorm.h"
 #include "test_support.h"
-#include "trainer.h"
+#include "train/trainer.h"
 
 using namespace moco;
 

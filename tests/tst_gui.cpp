@@ -18,14 +18,13 @@
 #include <atomic>
 #include <memory>
 
-#include "config.h"
+#include "api/config.h"
 #include "gui_test_support.h"
 #include "config_binder.h"
 #include "experiment_panel.h"
 #include "file_actions.h"
 #include "main_window.h"
 #include "message_banner.h"
-#include "metrics_log.h"
 #include "momentum_control.h"
 #include "plots/consistency_plot.h"
 #include "plots/eval_plot.h"
@@ -284,23 +283,28 @@ class TestGui : public QObject {
   }
 
   void opensAMocoTrainFolder() {
-    // The files moco-train writes: its MetricsLog and to_json.
+    // A folder as moco-train wrote it before the run-folder format moved into core: the same
+    // bytes must still open.
     QTemporaryDir dir;
     {
-      MetricsLog log(dir.path().toStdString(), 0);
-      for (int i = 1; i <= 4; ++i) {
-        StepMetrics m;
-        m.step = i;
-        m.loss = 5.0 - 0.1 * i;
-        m.chance_loss = 4.17;
-        m.queue_fill = 0.25 * i;
-        log.append(m);
-      }
+      QFile csv(dir.filePath("metrics.csv"));
+      QVERIFY(csv.open(QIODevice::WriteOnly));
+      csv.write("step,epoch,loss,chance_loss,instance_acc1,lr,momentum,temperature,positive_cosine,negative_cosine,"
+                "queue_fill,queue_age_mean,queue_age_max,key_drift,step_seconds,images_per_second\n");
+      for (int i = 1; i <= 4; ++i)
+        csv.write(QStringLiteral("%1,0,%2,4.17,0,0.03,0.99,0.2,0.5,0.1,%3,1,2,0.01,0.1,320\n")
+                      .arg(i)
+                      .arg(5.0 - 0.1 * i)
+                      .arg(0.25 * i)
+                      .toUtf8());
+      QFile jsonl(dir.filePath("metrics.jsonl"));
+      QVERIFY(jsonl.open(QIODevice::WriteOnly));
+      jsonl.write(R"({"step":1,"epoch":0,"loss":4.9})" "\n");
       // moco-train --eval-every's lines (analysis.h to_json_line).
-      log.append_json(R"({"step":0,"floors":{"pixel_knn_top1":0.7,"random_encoder_knn_top1":0.6}})");
-      log.append_json(R"({"step":4,"eval":{"knn_top1":0.75,"knn_top5":0.97,"probe_top1":0.8,"alignment":0.9,)"
-                      R"("uniformity":-2.1,"queue_consistency":0.97,"queue_consistency_by_age":[{"age":1,"cosine":0.99},)"
-                      R"({"age":3,"cosine":0.95}],"seconds":1.5}})");
+      jsonl.write(R"({"step":0,"floors":{"pixel_knn_top1":0.7,"random_encoder_knn_top1":0.6}})" "\n");
+      jsonl.write(R"({"step":4,"eval":{"knn_top1":0.75,"knn_top5":0.97,"probe_top1":0.8,"alignment":0.9,)"
+                  R"("uniformity":-2.1,"queue_consistency":0.97,"queue_consistency_by_age":[{"age":1,"cosine":0.99},)"
+                  R"({"age":3,"cosine":0.95}],"seconds":1.5}})" "\n");
       QFile config(dir.filePath("config.json"));
       QVERIFY(config.open(QIODevice::WriteOnly));
       config.write(QByteArray::fromStdString(to_json(test::gui_config())));

@@ -26,6 +26,12 @@
 using namespace moco;
 using test::kTrainTimeoutMs;
 
+// The GUI stays responsive: training and t-SNE never run on its thread. The target (< 50 ms on an
+// idle machine) is measured by bench/gui_bench (BENCHMARKS.md); here the test shares two cores
+// with the rest of the suite, so the bound is what any blocking work on the GUI thread (one
+// training step, a t-SNE run: seconds) would exceed, not scheduler jitter.
+constexpr qint64 kStallLimitMs = 250;
+
 class TestGuiViews : public QObject {
   Q_OBJECT
 
@@ -55,9 +61,11 @@ class TestGuiViews : public QObject {
     last = clock.elapsed();
     probe.start(5);
     QTest::qWait(3000);
+    const int64_t steps_while_probing = test::live_steps(w) - from;
     qInfo("longest event-loop stall while training: %lld ms (%lld probe ticks, %lld steps in 3 s)", worst, ticks,
-          (long long)(test::live_steps(w) - from));
-    QVERIFY(ticks > 0);
+          (long long)steps_while_probing);
+    QVERIFY(steps_while_probing > 0);  // the window was measured while it trained
+    QVERIFY2(worst < kStallLimitMs, qPrintable(QString("the GUI froze for %1 ms while training").arg(worst)));
 
     // Now with t-SNE mapping on the t-SNE tab; the step gives up the threads t-SNE takes meanwhile.
     TsneView* tsne = w.tsneView();
@@ -71,7 +79,7 @@ class TestGuiViews : public QObject {
     probe.stop();
     qInfo("longest event-loop stall while training and mapping: %lld ms (%lld probe ticks, %lld steps)", worst, ticks,
           (long long)(test::live_steps(w) - from));
-    QVERIFY(ticks > 0);
+    QVERIFY2(worst < kStallLimitMs, qPrintable(QString("the GUI froze for %1 ms while training and mapping").arg(worst)));
     QCOMPARE(threads.size(), 2);
     QVERIFY(threads.front().front().toInt() >= 1);
     QCOMPARE(threads.back().front().toInt(), 0);

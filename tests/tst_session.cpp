@@ -1,11 +1,15 @@
 // TrainingSession: the worker thread's vocabulary (start, pause, step_once, resume, stop), errors
 // as events, jobs between steps and after the end, and a destructor that never hangs.
+#include <QProcess>
 #include <QtTest/QtTest>
 #include <atomic>
+#include <thread>
 
-#include "analysis.h"
+#include "api/analysis.h"
+#include "api/run_folder.h"
+#include "api/training_session.h"
 #include "test_support.h"
-#include "training_session.h"
+#include "train/trainer.h"
 
 using namespace moco;
 
@@ -22,7 +26,7 @@ class TestSession : public QObject {
  private slots:
   void runsToTheEndAndServesJobsAfterwards() {
     TrainingSession session(test::tiny_config(), test::tiny_dataset());
-    session.start(3);
+    session.start({3});
     session.wait();
     QCOMPARE(session.state(), SessionState::Finished);
     QCOMPARE(int(session.take_metrics().size()), 3);
@@ -39,14 +43,17 @@ class TestSession : public QObject {
   void pauseStepResumeStop() {
     TrainingSession session(test::tiny_config(), test::tiny_dataset());
     session.pause();  // paused before it starts: nothing runs until asked
-    session.start(1000);
+    session.start({1000});
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Paused, 10000);
     QCOMPARE(session.steps_done(), int64_t(0));
     session.step_once();
     QTRY_COMPARE_WITH_TIMEOUT(session.steps_done(), int64_t(1), 10000);
     QTest::qWait(200);
     QCOMPARE(session.steps_done(), int64_t(1));
-    session.set_momentum(0.5);
+    Config live = test::tiny_config();
+    live.moco.momentum = 0.5;
+    live.moco.queue_size = 7;  // not live: ignored
+    session.set_live(live);
     session.resume();
     QTRY_VERIFY_WITH_TIMEOUT(session.steps_done() > 3, 10000);
     session.stop();
@@ -61,7 +68,7 @@ class TestSession : public QObject {
     c.run.threads = 2;
     TrainingSession session(c, test::tiny_dataset());
     session.pause();
-    session.start(1000);
+    session.start({1000});
     QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Paused, 10000);
     std::atomic<int> seen{0};
     session.run_between_steps([&](Trainer&) { seen = torch::get_num_threads(); });
@@ -97,12 +104,83 @@ class TestSession : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(collect(), 5000);
   }
 
+  // A workbench run records itself as moco-train does, checkpoint_every included.
+  void runFolderGetsMetricsAndPeriodicCheckpoints() {
+    QTemporaryDir dir;
+    Config c = test::tiny_config();
+    c.run.checkpoint_every = 2;
+    TrainingSession::StartOptions options;
+    options.stop_at_step = 5;
+    options.run_folder = dir.filePath("run").toStdString();
+    TrainingSession session(c, test::tiny_dataset());
+    session.pause();
+    session.start(options);
+    for (int64_t step = 1; step <= 3; ++step) {
+      session.step_once();
+      QTRY_COMPARE_WITH_TIMEOUT(session.steps_done(), step, 10000);
+      QTRY_COMPARE_WITH_TIMEOUT(session.state(), SessionState::Paused, 10000);
+    }
+    const RunFolder folder(options.run_folder);
+    QVERIFY(folder.has_checkpoint());  // written at step 2
+    QCOMPARE(read_checkpoint_config(folder.checkpoint()).run.checkpoint_every, int64_t(2));
+    Floors floors;
+    floors.pixel_knn_top1 = 0.25;
+    session.record(floors);
+    session.resume();
+    session.wait();
+    QCOMPARE(session.state(), SessionState::Finished);
+    const RunRecord record = folder.read();
+    QCOMPARE(int(record.metrics.size()), 5);
+    QVERIFY(record.config.has_value());
+    QVERIFY(record.floors.has_value());
+    QCOMPARE(record.floors->pixel_knn_top1, 0.25);
+    QVERIFY(QFile::exists(QString::fromStdString(folder.file(RunFolder::kEncoderFile))));
+  }
+
+  // Every draw comes from the run's generators: the GUI's session and moco-train give the same
+  // losses for the same configuration even while the floors (a random encoder of the same seed)
+  // are built on another thread and an evaluation runs between steps.
+  void sessionAndCliTrainIdenticallyWhileEvaluating() {
+    QTemporaryDir dir;
+    Config c = test::tiny_config();
+    c.run.threads = 1;
+    const QString configPath = dir.filePath("c.json");
+    save_config_file(c, configPath.toStdString());
+    QProcess cli;
+    cli.start(QStringLiteral(MOCO_TRAIN_PATH),
+              {"--config", configPath, "--steps", "10", "--out", dir.filePath("cli"), "--quiet"});
+
+    auto dataset = load_dataset_shared(c.data);  // what the window's dataset cache hands the session
+    TrainingSession session(c, dataset);
+    std::atomic<bool> floors_done{false};
+    std::thread floors([&] {
+      for (int i = 0; i < 3; ++i) knn_floors(c, *dataset, KnnOptions{});
+      floors_done = true;
+    });
+    session.start({10});
+    EvalOptions eval;
+    eval.knn.k = 5;
+    session.run_between_steps([&](Trainer& t) { evaluate(t, eval); });
+    session.wait();
+    floors.join();
+    QVERIFY(floors_done);
+    QVERIFY2(cli.waitForFinished(120000) && cli.exitCode() == 0, cli.readAllStandardError().constData());
+
+    const auto expected = RunFolder(dir.filePath("cli").toStdString()).read().metrics;
+    const auto got = session.take_metrics();
+    QCOMPARE(int(got.size()), 10);
+    QCOMPARE(int(expected.size()), 10);
+    for (size_t i = 0; i < got.size(); ++i)  // metrics.csv keeps 9 significant digits
+      QVERIFY2(QString::number(got[i].loss, 'g', 9) == QString::number(expected[i].loss, 'g', 9),
+               qPrintable(QString("step %1: session %2, moco-train %3").arg(i + 1).arg(got[i].loss, 0, 'g', 9).arg(expected[i].loss, 0, 'g', 9)));
+  }
+
   void destroyingWhileTrainingIsClean() {
     QElapsedTimer timer;
     timer.start();
     {
       TrainingSession session(test::tiny_config(), test::tiny_dataset());
-      session.start(100000);
+      session.start({100000});
       QTRY_VERIFY_WITH_TIMEOUT(session.steps_done() > 0, 10000);
     }
     QVERIFY(timer.elapsed() < 15000);

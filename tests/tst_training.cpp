@@ -3,8 +3,9 @@
 #include <QtTest/QtTest>
 
 #include "test_support.h"
-#include "trainer.h"
-#include "training_loop.h"
+#include "train/run_writer.h"
+#include "train/trainer.h"
+#include "train/training_loop.h"
 
 using namespace moco;
 
@@ -26,10 +27,9 @@ class TestTraining : public QObject {
     c.run.device = "cpu";
     Trainer trainer(c, std::make_shared<const ImageDataset>(load_dataset(c.data)));
     std::vector<double> losses;
-    std::atomic<bool> stop{false};
-    LoopOptions options;
-    options.stop_at_step = 150;
-    run_training(trainer, options, [&](const StepMetrics& m) { losses.push_back(m.loss); }, stop);
+    LoopHooks hooks;
+    hooks.after_step = [&](const StepMetrics& m) { losses.push_back(m.loss); };
+    QVERIFY(run_training(trainer, {150, 0}, hooks, nullptr).end == LoopEnd::Finished);
     QCOMPARE(int(losses.size()), 150);
     // Once the queue holds only real keys (4 steps), the loss must fall clearly.
     auto mean = [&](int from, int to) { return std::accumulate(losses.begin() + from, losses.begin() + to, 0.0) / (to - from); };
@@ -40,27 +40,45 @@ class TestTraining : public QObject {
 
   void loopStopsWhenAsked() {
     Trainer trainer(test::tiny_config(), test::tiny_dataset());
-    std::atomic<bool> stop{false};
-    LoopOptions options;
-    options.stop_at_step = 50;
-    int seen = 0;
-    const auto end = run_training(trainer, options, [&](const StepMetrics&) {
-      if (++seen == 3) stop = true;
-    }, stop);
-    QVERIFY(end == LoopEnd::Stopped);
+    int asked = 0;
+    LoopHooks hooks;
+    hooks.before_step = [&] { return ++asked <= 3; };
+    QVERIFY(run_training(trainer, {50, 0}, hooks, nullptr).end == LoopEnd::Stopped);
     QCOMPARE(trainer.steps_done(), int64_t(3));
   }
 
   void periodicCheckpointsAreWritten() {
     QTemporaryDir dir;
     Trainer trainer(test::tiny_config(), test::tiny_dataset());
-    std::atomic<bool> stop{false};
-    LoopOptions options;
-    options.stop_at_step = 5;
-    options.checkpoint_every = 2;
-    options.checkpoint_path = dir.filePath("c.pt").toStdString();
-    run_training(trainer, options, nullptr, stop);
-    QCOMPARE(read_checkpoint_config(options.checkpoint_path).run.seed, uint64_t(3));
+    RunWriter writer(RunFolder(dir.filePath("run").toStdString()), trainer);
+    bool seen_at_3 = false;
+    LoopHooks hooks;
+    hooks.after_step = [&](const StepMetrics& m) {
+      if (m.step == 3) seen_at_3 = writer.folder().has_checkpoint();  // written after step 2
+    };
+    QVERIFY(run_training(trainer, {5, 2}, hooks, &writer).end == LoopEnd::Finished);
+    QVERIFY(seen_at_3);
+    QCOMPARE(read_checkpoint_config(writer.folder().checkpoint()).run.seed, uint64_t(3));
+    QCOMPARE(int(writer.folder().read().metrics.size()), 5);
+  }
+
+  // A NaN loss ends the loop as Diverged (not an exception), with the model as it was and the
+  // last periodic checkpoint untouched.
+  void divergenceEndsTheLoopAndKeepsTheCheckpoint() {
+    QTemporaryDir dir;
+    Trainer trainer(test::tiny_config(), test::tiny_dataset());
+    RunWriter writer(RunFolder(dir.filePath("run").toStdString()), trainer);
+    LoopHooks hooks;
+    hooks.after_step = [&](const StepMetrics& m) {
+      if (m.step == 2) trainer.set_temperature(1e-300);  // the logits overflow from step 3 on
+    };
+    const LoopResult result = run_training(trainer, {10, 2}, hooks, &writer);
+    QVERIFY(result.end == LoopEnd::Diverged);
+    QVERIFY2(QString::fromStdString(result.message).contains("step 3"), result.message.c_str());
+    QCOMPARE(trainer.steps_done(), int64_t(2));
+    Trainer resumed(test::tiny_config(), test::tiny_dataset());
+    resumed.load_checkpoint(writer.folder().checkpoint());
+    QCOMPARE(resumed.steps_done(), int64_t(2));
   }
 };
 

@@ -12,8 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "trustworthiness.h"
-#include "tsne.h"
+#include "tsne/trustworthiness.h"
+#include "tsne/tsne.h"
 
 namespace {
 

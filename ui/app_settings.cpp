@@ -1,6 +1,10 @@
 #include "app_settings.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QRegularExpression>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace moco {
 namespace {
@@ -8,6 +12,7 @@ constexpr const char* kGeometryKey = "window/geometry";
 constexpr const char* kStateKey = "window/state";
 constexpr const char* kExperimentKey = "experiment/last";
 constexpr const char* kDirectoryKey = "files/lastDirectory";
+constexpr const char* kRunsKey = "files/runsFolder";
 }  // namespace
 
 QByteArray AppSettings::windowGeometry() const { return QSettings().value(kGeometryKey).toByteArray(); }
@@ -18,5 +23,21 @@ QString AppSettings::lastExperiment() const { return QSettings().value(kExperime
 void AppSettings::setLastExperiment(const QString& json) { QSettings().setValue(kExperimentKey, json); }
 QString AppSettings::lastDirectory() const { return QSettings().value(kDirectoryKey).toString(); }
 void AppSettings::setLastDirectory(const QString& directory) { QSettings().setValue(kDirectoryKey, directory); }
+
+QString AppSettings::runsFolder() const {
+  const QString fallback = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath("runs");
+  return QSettings().value(kRunsKey, fallback).toString();
+}
+void AppSettings::setRunsFolder(const QString& folder) { QSettings().setValue(kRunsKey, folder); }
+
+QString AppSettings::newRunFolder(const QString& runName) const {
+  QString slug = runName.toLower();
+  slug.replace(QRegularExpression("[^a-z0-9]+"), "-");
+  const QDir runs(runsFolder());
+  const QString base = QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss") + "-" + slug;
+  QString name = base;
+  for (int n = 2; runs.exists(name); ++n) name = base + "-" + QString::number(n);
+  return runs.filePath(name);
+}
 
 }  // namespace moco

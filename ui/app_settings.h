@@ -19,6 +19,12 @@ class AppSettings {
   // Folder last used by a file dialog, so the next one opens there.
   QString lastDirectory() const;
   void setLastDirectory(const QString& directory);
+  // Where the workbench records its runs (default: the user's data folder, e.g.
+  // ~/.local/share/MoCo Workbench/moco-workbench/runs).
+  QString runsFolder() const;
+  void setRunsFolder(const QString& folder);
+  // A new, unused folder for a run called `runName` inside runsFolder() (not created yet).
+  QString newRunFolder(const QString& runName) const;
 };
 
 }  // namespace moco

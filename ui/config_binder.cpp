@@ -165,7 +165,7 @@ QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, c
     layout->addWidget(b.message);
   }
   const QString& key = keys.front();
-  const QString badge = isLiveField(key) ? QStringLiteral(" <span style='color:#ff7f0e'>⚡</span>") : QString();
+  const QString badge = is_live_field(key.toStdString()) ? QStringLiteral(" <span style='color:#ff7f0e'>⚡</span>") : QString();
   auto* title = new QLabel(label + badge);
   title->setMinimumWidth(kLabelWidth);
   title->setToolTip(tooltipFor(key));
@@ -181,7 +181,7 @@ QWidget* ConfigBinder::widget(const QString& key) const {
 }
 
 QString ConfigBinder::tooltipFor(const QString& key) const {
-  const QString when = isLiveField(key) ? tr("⚡ Live: a running session takes it at its next step.")
+  const QString when = is_live_field(key.toStdString()) ? tr("⚡ Live: a running session takes it at its next step.")
                                         : tr("Applies at the next Start.");
   const QString help = fieldHelp(key);
   return QStringLiteral("<p><b>%1</b></p><p>%2</p><p><i>%3</i></p>").arg(key, help.toHtmlEscaped(), when);

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "config.h"
+#include "api/config.h"
 
 class QCheckBox;
 class QComboBox;

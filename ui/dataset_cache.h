@@ -6,8 +6,8 @@
 #include <QObject>
 #include <memory>
 
-#include "analysis.h"
-#include "config.h"
+#include "api/analysis.h"
+#include "api/config.h"
 
 namespace moco {
 

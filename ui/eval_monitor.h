@@ -6,9 +6,9 @@
 
 #include <QObject>
 
-#include "analysis.h"
-#include "config.h"
-#include "metrics.h"
+#include "api/analysis.h"
+#include "api/config.h"
+#include "api/metrics.h"
 
 namespace moco {
 

@@ -16,7 +16,7 @@
 #include <QVBoxLayout>
 #include <limits>
 
-#include "analysis.h"
+#include "api/analysis.h"
 #include "augment_section.h"
 #include "config_binder.h"
 #include "field_help.h"

@@ -5,7 +5,7 @@
 
 #include <QDockWidget>
 
-#include "config.h"
+#include "api/config.h"
 
 class QComboBox;
 class QFormLayout;

@@ -81,8 +81,4 @@ const QHash<QString, QString>& table() {
 
 QString fieldHelp(const QString& key) { return table().value(key); }
 
-bool isLiveField(const QString& key) {
-  return key == "moco.momentum" || key == "moco.temperature" || key == "optim.lr" || key.startsWith("augment.");
-}
-
 }  // namespace moco

@@ -2,7 +2,6 @@
 
 #include <QAction>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
@@ -10,7 +9,8 @@
 #include <QStyle>
 #include <QWidget>
 
-#include "analysis.h"
+#include "api/analysis.h"
+#include "api/run_folder.h"
 #include "app_settings.h"
 #include "experiment_panel.h"
 #include "run.h"
@@ -20,7 +20,6 @@
 namespace moco {
 namespace {
 constexpr const char* kJsonFilter = "Experiment JSON (*.json)";
-constexpr const char* kEncoderFile = "encoder_q.pth";  // moco-train's name for the exported encoder
 
 QAction* action(QObject* parent, const QString& text, const QKeySequence& key, const QString& tip) {
   auto* a = new QAction(text, parent);
@@ -66,11 +65,11 @@ FileActions::FileActions(Context context) : QObject(context.window), c_(std::mov
     if (!folder.isEmpty()) saveRunTo(run, folder);
   });
   connect(saveCheckpoint_, &QAction::triggered, this, [this] {
-    const QString path = askSave(tr("Save checkpoint"), kRunCheckpointFile, tr("Checkpoint (*.pt)"));
+    const QString path = askSave(tr("Save checkpoint"), RunFolder::kCheckpointFile, tr("Checkpoint (*.pt)"));
     if (!path.isEmpty()) c_.controller->requestCheckpoint(path);
   });
   connect(exportEncoder_, &QAction::triggered, this, [this] {
-    const QString path = askSave(tr("Export encoder"), kEncoderFile, tr("PyTorch state dict (*.pth *.pt)"));
+    const QString path = askSave(tr("Export encoder"), RunFolder::kEncoderFile, tr("PyTorch state dict (*.pth *.pt)"));
     if (path.isEmpty()) return;
     c_.controller->runJob([p = path.toStdString()](Trainer& t) { export_query_encoder(t, p); },
                           [this, path](const QString& error) {
@@ -113,10 +112,10 @@ void FileActions::openExperimentFile(const QString& path) {
 }
 
 void FileActions::saveExperimentFile(const QString& path) {
-  QFile file(path);
-  if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text) ||
-      file.write(QByteArray::fromStdString(to_json(c_.panel->config()) + "\n")) < 0) {
-    emit failed(tr("Cannot save experiment"), tr("'%1': %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+  try {
+    save_config_file(c_.panel->config(), QDir::toNativeSeparators(path).toStdString());
+  } catch (const std::exception& e) {
+    emit failed(tr("Cannot save experiment"), QString::fromUtf8(e.what()));
     return;
   }
   emit done(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
@@ -141,17 +140,17 @@ void FileActions::saveRunTo(Run* run, const QString& folder) {
   run->folder = folder;
   c_.runs->setStatus(run, run->status);
   // The live run also gets its checkpoint, like moco-train's folders (written between steps).
-  if (run == c_.liveRun() && c_.controller->acceptsJobs()) c_.controller->requestCheckpoint(QDir(folder).filePath(kRunCheckpointFile));
+  if (run == c_.liveRun() && c_.controller->acceptsJobs()) c_.controller->requestCheckpoint(QDir(folder).filePath(RunFolder::kCheckpointFile));
   emit done(tr("Saved run to %1").arg(QDir::toNativeSeparators(folder)));
 }
 
 void FileActions::exportCsv() {
   Run* run = c_.currentRun();
   if (!run) return emit failed(tr("Nothing to export"), tr("Select a run in the run list first."));
-  const QString path = askSave(tr("Export metrics"), kRunMetricsFile, tr("CSV (*.csv)"));
+  const QString path = askSave(tr("Export metrics"), RunFolder::kMetricsCsvFile, tr("CSV (*.csv)"));
   if (path.isEmpty()) return;
   try {
-    writeMetricsCsv(run->metrics, path);
+    write_metrics_csv({run->metrics.begin(), run->metrics.end()}, QDir::toNativeSeparators(path).toStdString());
     emit done(tr("Wrote %1 rows to %2").arg(run->metrics.size()).arg(QDir::toNativeSeparators(path)));
   } catch (const std::exception& e) {
     emit failed(tr("Cannot export metrics"), QString::fromUtf8(e.what()));

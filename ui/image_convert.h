@@ -4,7 +4,7 @@
 #include <QImage>
 #include <QPixmap>
 
-#include "analysis.h"
+#include "api/analysis.h"
 
 namespace moco {
 

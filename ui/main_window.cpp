@@ -174,9 +174,11 @@ void MainWindow::connectAnalysis() {
   connect(eval_, &EvalMonitor::busyChanged, this, [this](bool busy) { status_->showJob(tr("Evaluation"), busy ? 0 : 1, busy ? 0 : 1); });
   connect(eval_, &EvalMonitor::evaluated, this, [this](int runId, const EvalReport& report) {
     if (Run* run = runs_->find(runId)) runs_->appendEval(run, report);
+    if (runId == liveRunId_) controller_->record(report);  // into the run folder's metrics.jsonl
   });
   connect(eval_, &EvalMonitor::floorsReady, this, [this](int runId, const Floors& floors) {
     if (Run* run = runs_->find(runId)) runs_->setFloors(run, floors);
+    if (runId == liveRunId_) controller_->record(floors);
   });
   connect(eval_, &EvalMonitor::failed, this, [this](const QString& m) { banner_->show(MessageBanner::Level::Warning, tr("Evaluation:"), m); });
   connect(tsne_, &TsneView::progress, status_, &StatusPanel::showJob);
@@ -227,10 +229,12 @@ void MainWindow::beginRun(bool paused) {
   run.name = runs_->nextName(config);
   run.config = config;
   run.status = QString::fromLatin1(to_string(SessionState::Loading));
+  // Every run is recorded as moco-train records it, so nothing is lost when the window closes.
+  run.folder = settings_.newRunFolder(run.name);
   liveRunId_ = runs_->add(std::move(run))->id;
   status_->clear();
   datasets_->request(config.data);  // the views' copy; the session shares it when already loaded
-  controller_->start(config, datasets_->get(config.data), 0, paused);
+  controller_->start(config, datasets_->get(config.data), 0, paused, liveRun()->folder);
   eval_->runStarted(liveRunId_, config);
   if (paused) controller_->stepOnce();
 }
@@ -248,26 +252,11 @@ void MainWindow::resetTraining() {
 void MainWindow::onConfigEdited(const QString& key) {
   if (key == "preset" || key.startsWith("data.") || key.startsWith("augment.")) followExperiment();
   if (!controller_->isActive() || !panel_->issueAt(key).isEmpty()) return;
-  const Config& c = panel_->config();
-  const bool all = key == "preset";
-  QStringList applied;
-  if (all || key == "moco.momentum") {
-    controller_->setMomentum(c.moco.momentum);
-    applied << tr("m = %1").arg(c.moco.momentum);
-  }
-  if (all || key == "moco.temperature") {
-    controller_->setTemperature(c.moco.temperature);
-    applied << tr("τ = %1").arg(c.moco.temperature);
-  }
-  if (all || key == "optim.lr") {
-    controller_->setLearningRate(c.optim.lr);
-    applied << tr("lr = %1").arg(c.optim.lr);
-  }
-  if (all || key.startsWith("augment.")) {
-    controller_->setAugmentation(c.augment);
-    applied << tr("augmentation");
-  }
-  if (!applied.isEmpty()) statusBar()->showMessage(tr("⚡ Live: %1 from the next step").arg(applied.join(", ")), kStatusMessageMs);
+  // A preset changes many fields at once: the running session takes its live ones.
+  if (key != "preset" && !is_live_field(key.toStdString())) return;
+  controller_->setLive(panel_->config());
+  const QString what = key == "preset" ? tr("the preset's m, τ, lr and augmentation") : key;
+  statusBar()->showMessage(tr("⚡ Live: %1 from the next step").arg(what), kStatusMessageMs);
 }
 
 void MainWindow::onStateChanged(SessionState state) {

@@ -5,8 +5,8 @@
 #include <QMainWindow>
 
 #include "app_settings.h"
-#include "config.h"
-#include "training_session.h"
+#include "api/config.h"
+#include "api/training_session.h"
 
 class QTabWidget;
 

@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "analysis.h"
-#include "config.h"
-#include "metrics.h"
+#include "api/analysis.h"
+#include "api/config.h"
+#include "api/metrics.h"
 
 namespace moco {
 

@@ -23,14 +23,17 @@ SessionController::SessionController(QObject* parent) : QObject(parent), refresh
 SessionController::~SessionController() = default;
 
 void SessionController::start(const Config& config, std::shared_ptr<const ImageDataset> dataset, int64_t stopAtStep,
-                              bool paused) {
+                              bool paused, const QString& runFolder) {
   session_.reset();  // stops and joins an earlier worker
   config_ = config;
   last_ = StepMetrics{};
   session_ = std::make_unique<TrainingSession>(config, std::move(dataset));
   if (paused) session_->pause();
   if (backgroundThreads_ > 0) session_->set_threads(trainingThreads());
-  session_->start(stopAtStep);
+  TrainingSession::StartOptions options;
+  options.stop_at_step = stopAtStep;
+  options.run_folder = runFolder.toStdString();
+  session_->start(options);
   setState(SessionState::Loading);
   refresh_->start();
 }
@@ -76,24 +79,17 @@ void SessionController::reset() {
   setState(SessionState::Idle);
 }
 
-void SessionController::setMomentum(double m) {
-  config_.moco.momentum = m;
-  if (isActive()) session_->set_momentum(m);
+void SessionController::setLive(const Config& config) {
+  copy_live_fields(config, config_);
+  if (isActive()) session_->set_live(config_);
 }
 
-void SessionController::setTemperature(double tau) {
-  config_.moco.temperature = tau;
-  if (isActive()) session_->set_temperature(tau);
+void SessionController::record(const EvalReport& report) {
+  if (session_) session_->record(report);
 }
 
-void SessionController::setLearningRate(double lr) {
-  config_.optim.lr = lr;
-  if (isActive()) session_->set_learning_rate(lr);
-}
-
-void SessionController::setAugmentation(const TransformConfig& augment) {
-  config_.augment = augment;
-  if (isActive()) session_->set_augmentation(augment);
+void SessionController::record(const Floors& floors) {
+  if (session_) session_->record(floors);
 }
 
 void SessionController::requestCheckpoint(const QString& path) {
@@ -179,17 +175,14 @@ void SessionController::drain() {
   for (const auto& e : events) {
     const auto message = QString::fromStdString(e.message);
     switch (e.kind) {
-      case SessionEvent::Kind::Started: emit started(); break;
-      case SessionEvent::Kind::Paused: break;  // reported when the worker actually waits (below)
-      case SessionEvent::Kind::Resumed: emit resumed(); break;
-      case SessionEvent::Kind::Finished: emit finished(); break;
-      case SessionEvent::Kind::Stopped: emit stopped(); break;
+      case SessionEvent::Kind::Started:
+      case SessionEvent::Kind::Finished:
+      case SessionEvent::Kind::Stopped: break;  // stateChanged tells (below)
       case SessionEvent::Kind::Failed: emit failed(message); break;
       case SessionEvent::Kind::Warning: emit warning(message); break;
       case SessionEvent::Kind::Saved: emit saved(message); break;
     }
   }
-  if (state == SessionState::Paused && state_ != SessionState::Paused) emit paused();
   setState(state);
   if (state == SessionState::Finished || state == SessionState::Stopped || state == SessionState::Failed) refresh_->stop();
 }

@@ -1,7 +1,7 @@
 // The Qt face of moco::TrainingSession: owns the session, drains its metric and event queues on a
 // 40 ms timer on the GUI thread and re-emits them as signals, so widgets never poll or lock.
-// Vocabulary: start / pause / resume / stepOnce / stop in; started / metricsArrived / paused /
-// resumed / finished / stopped / failed(message) out.
+// Vocabulary: start / pause / resume / stepOnce / stop in; metricsArrived / stateChanged /
+// failed(message) / warning(message) / saved(path) out.
 #pragma once
 
 #include <QObject>
@@ -10,9 +10,9 @@
 #include <functional>
 #include <memory>
 
-#include "config.h"
-#include "metrics.h"
-#include "training_session.h"
+#include "api/config.h"
+#include "api/metrics.h"
+#include "api/training_session.h"
 
 class QTimer;
 
@@ -26,9 +26,10 @@ class SessionController : public QObject {
 
   // Starts a new run of `config` (validate it first); a previous session is stopped and joined.
   // `dataset` null = the worker loads config.data itself. `stopAtStep` 0 trains to the schedule's
-  // end; `paused` starts paused (for Step before Start).
+  // end; `paused` starts paused (for Step before Start). A non-empty `runFolder` records the run
+  // there as moco-train does (metrics, checkpoints every run.checkpoint_every steps, the encoder).
   void start(const Config& config, std::shared_ptr<const ImageDataset> dataset = nullptr, int64_t stopAtStep = 0,
-             bool paused = false);
+             bool paused = false, const QString& runFolder = {});
   void pause();
   void resume();
   void togglePause();
@@ -38,11 +39,12 @@ class SessionController : public QObject {
   // Stops and forgets the session (joins its worker).
   void reset();
 
-  // Live changes, applied by the engine before its next step and remembered in config().
-  void setMomentum(double m);
-  void setTemperature(double tau);
-  void setLearningRate(double lr);
-  void setAugmentation(const TransformConfig& augment);
+  // Live changes: the live fields (moco::is_live_field) of `config` reach the engine before its next
+  // step and are remembered in config(); the other fields are ignored.
+  void setLive(const Config& config);
+  // Appends an evaluation or the floors to the live run's folder.
+  void record(const EvalReport& report);
+  void record(const Floors& floors);
   // Other CPU work (t-SNE) is using `threads` threads: train with that many fewer (at least one)
   // until it is 0 again. Applies to later sessions too.
   void setBackgroundThreads(int threads);
@@ -66,16 +68,8 @@ class SessionController : public QObject {
   const Config& config() const { return config_; }
   // The newest metrics received (step 0 before any).
   const StepMetrics& lastMetrics() const { return last_; }
-  // The session itself, for core calls between steps (analysis.h); null before the first start.
-  TrainingSession* session() { return session_.get(); }
-
  signals:
-  void started();
   void metricsArrived(const QVector<moco::StepMetrics>& metrics);
-  void paused();
-  void resumed();
-  void finished();
-  void stopped();
   void failed(const QString& message);
   void warning(const QString& message);
   void saved(const QString& path);

@@ -5,7 +5,7 @@
 #include <QString>
 #include <utility>
 
-#include "config.h"
+#include "api/config.h"
 
 namespace moco {
 

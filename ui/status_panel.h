@@ -4,8 +4,8 @@
 
 #include <QObject>
 
-#include "metrics.h"
-#include "training_session.h"
+#include "api/metrics.h"
+#include "api/training_session.h"
 
 class QLabel;
 class QProgressBar;

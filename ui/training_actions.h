@@ -4,7 +4,7 @@
 
 #include <QObject>
 
-#include "training_session.h"
+#include "api/training_session.h"
 
 class QAction;
 class QToolBar;

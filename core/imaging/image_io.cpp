@@ -1,10 +1,10 @@
-#include "image_io.h"
+#include "imaging/image_io.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 
 namespace moco {
 
@@ -45,8 +45,8 @@ torch::Tensor make_grid(const torch::Tensor& images, int64_t columns, int64_t ga
 
 #include <cmath>
 
-#include "analysis.h"
-#include "dataset.h"
+#include "api/analysis.h"
+#include "data/dataset.h"
 
 namespace moco {
 

@@ -1,4 +1,4 @@
-#include "affinities.h"
+#include "tsne/affinities.h"
 
 #include <algorithm>
 #include <cmath>

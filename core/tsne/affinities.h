@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "knn_graph.h"
-#include "parallel.h"
+#include "tsne/knn_graph.h"
+#include "tsne/parallel.h"
 
 namespace moco::tsne {
 

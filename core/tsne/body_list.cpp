@@ -1,4 +1,4 @@
-#include "body_list.h"
+#include "tsne/body_list.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "gradient.h"
+#include "tsne/gradient.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,9 +6,9 @@
 
 #include <vector>
 
-#include "affinities.h"
-#include "parallel.h"
-#include "quadtree.h"
+#include "tsne/affinities.h"
+#include "tsne/parallel.h"
+#include "tsne/quadtree.h"
 
 namespace moco::tsne {
 

@@ -1,4 +1,4 @@
-#include "gradient_descent.h"
+#include "tsne/gradient_descent.h"
 
 #include <algorithm>
 

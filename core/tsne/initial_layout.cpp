@@ -1,4 +1,4 @@
-#include "initial_layout.h"
+#include "tsne/initial_layout.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "knn_graph.h"
+#include "tsne/knn_graph.h"
 
 #include <algorithm>
 #include <cstring>

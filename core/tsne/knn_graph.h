@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "parallel.h"
+#include "tsne/parallel.h"
 
 namespace moco::tsne {
 

@@ -1,4 +1,4 @@
-#include "parallel.h"
+#include "tsne/parallel.h"
 
 #include <algorithm>
 #include <atomic>

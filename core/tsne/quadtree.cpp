@@ -1,4 +1,4 @@
-#include "quadtree.h"
+#include "tsne/quadtree.h"
 
 #include <algorithm>
 #include <array>

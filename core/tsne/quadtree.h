@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "body_list.h"
+#include "tsne/body_list.h"
 
 namespace moco::tsne {
 

@@ -1,4 +1,4 @@
-#include "trustworthiness.h"
+#include "tsne/trustworthiness.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "parallel.h"
+#include "tsne/parallel.h"
 
 namespace moco {
 namespace {

@@ -1,14 +1,14 @@
-#include "tsne.h"
+#include "tsne/tsne.h"
 
 #include <algorithm>
 
-#include "affinities.h"
-#include "gradient.h"
-#include "gradient_descent.h"
-#include "initial_layout.h"
-#include "knn_graph.h"
-#include "parallel.h"
-#include "tsne_checks.h"
+#include "tsne/affinities.h"
+#include "tsne/gradient.h"
+#include "tsne/gradient_descent.h"
+#include "tsne/initial_layout.h"
+#include "tsne/knn_graph.h"
+#include "tsne/parallel.h"
+#include "tsne/tsne_checks.h"
 
 namespace moco {
 namespace {

@@ -1,4 +1,4 @@
-#include "tsne_checks.h"
+#include "tsne/tsne_checks.h"
 
 #include <algorithm>
 #include <cmath>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tsne.h"
+#include "tsne/tsne.h"
 
 namespace moco::tsne {
 

@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "analysis.h"
+#include "api/analysis.h"
 
 namespace moco {
 

@@ -1,6 +1,6 @@
 // The InfoNCE loss with its chance level ln(K+1) (a model that knows nothing) as a dashed line,
 // and the queue's warm-up (the steps before every slot holds a real key) as a shaded band: a loss
-// that rises there and falls afterwards is normal (MOCO_FACTS.md, "What users stumble on").
+// that rises there and falls afterwards is normal: while the queue still holds random keys the task is easier than it will be.
 #pragma once
 
 #include "metric_plot.h"

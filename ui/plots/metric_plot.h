@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "metrics.h"
+#include "api/metrics.h"
 
 namespace moco {
 

@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "analysis.h"
-#include "config.h"
+#include "api/analysis.h"
+#include "api/config.h"
 
 class QGridLayout;
 class QLabel;

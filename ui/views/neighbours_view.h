@@ -5,7 +5,7 @@
 
 #include <QWidget>
 
-#include "analysis.h"
+#include "api/analysis.h"
 
 class QGridLayout;
 class QLabel;

@@ -18,7 +18,7 @@
 #include "palette.h"
 #include "plot_style.h"
 #include "session_controller.h"
-#include "tsne.h"
+#include "tsne/tsne.h"
 
 namespace moco {
 namespace {

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "analysis.h"
+#include "api/analysis.h"
 
 class QCustomPlot;
 class QFrame;

@@ -1,0 +1,150 @@
+// Hyperparameters of one MoCo experiment: a plain struct with documented defaults, presets that
+// follow the papers, JSON round-tripping shared by the GUI and the CLI, and validation that names
+// every field at fault. No torch, no Qt: the UI includes this header.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace moco {
+
+// Default folder of Debian's dataset-fashion-mnist.
+inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+// True when Debian's Fashion-MNIST files are installed.
+bool fashion_mnist_installed();
+
+struct DataConfig {
+  // "fashion-mnist" (Debian's dataset-fashion-mnist), "synthetic" (generated shapes) or "idx"
+  // (any MNIST-layout folder given by `path`).
+  std::string dataset = "fashion-mnist";
+  // Folder holding the IDX files; empty = the dataset's default location.
+  std::string path;
+  // Images per class of the generated set (train split; the test split gets a fifth of that).
+  int64_t synthetic_per_class = 600;
+  // Side of the generated images in pixels.
+  int64_t synthetic_size = 32;
+  // Use only the first N training images (0 = all): quick demos and tests.
+  int64_t train_limit = 0;
+  // Use only the first N test images (0 = all).
+  int64_t test_limit = 0;
+};
+
+struct ModelConfig {
+  // "small_cnn" (fast CPU default) or "resnet18_cifar" (3x3 stem, no max-pool).
+  std::string encoder = "small_cnn";
+  // "linear" (MoCo v1) or "mlp" (MoCo v2: Linear-ReLU-Linear, no BN).
+  std::string head = "mlp";
+  // Output dimension of the head: the contrastive feature size (paper: 128).
+  int64_t feature_dim = 128;
+  // Width multiplier of the small CNN's first layer (channels 32/64/128/256 at 32).
+  int64_t width = 32;
+};
+
+struct MocoParams {
+  // Queue length K: how many negative keys the dictionary holds.
+  int64_t queue_size = 4096;
+  // Momentum m of the key encoder: theta_k <- m theta_k + (1 - m) theta_q.
+  double momentum = 0.99;
+  // Softmax temperature tau of InfoNCE.
+  double temperature = 0.2;
+  // Symmetric loss (CIFAR demo): L(q1,k2) + L(q2,k1), both key sets enqueued.
+  bool symmetric = false;
+  // Shuffle BN on one device: BN statistics per sub-batch of batch/bn_splits samples and the key
+  // batch shuffled across sub-batches. 1 turns it off (the CIFAR demo uses 8).
+  int64_t bn_splits = 8;
+};
+
+struct OptimConfig {
+  int64_t batch_size = 256;
+  // Base learning rate for `batch_size` (the paper scales it linearly: 0.03 at 256).
+  double lr = 0.03;
+  // "cosine" (per iteration), "step" (x0.1 at each milestone) or "constant".
+  std::string schedule = "cosine";
+  // Milestones of the step schedule as fractions of the run (paper: epochs 120 and 160 of 200).
+  std::vector<double> milestones = {0.6, 0.8};
+  // Linear warm-up from 0 over this many steps.
+  int64_t warmup_steps = 0;
+  double sgd_momentum = 0.9;
+  double weight_decay = 5e-4;
+};
+
+struct TransformConfig {
+  // RandomResizedCrop: area fraction and aspect ratio ranges, output side (0 = input side).
+  bool crop = true;
+  double crop_scale_min = 0.2, crop_scale_max = 1.0;
+  double crop_ratio_min = 3.0 / 4.0, crop_ratio_max = 4.0 / 3.0;
+  int64_t output_size = 0;
+  // Horizontal flip probability.
+  double flip_p = 0.5;
+  // ColorJitter, applied with probability jitter_p, factors drawn as in torchvision.
+  double jitter_p = 0.8;
+  double brightness = 0.4, contrast = 0.4, saturation = 0.4, hue = 0.1;
+  // RandomGrayscale probability (colour images only).
+  double grayscale_p = 0.2;
+  // GaussianBlur with sigma ~ U[blur_sigma_min, blur_sigma_max] pixels, probability blur_p.
+  double blur_p = 0.5;
+  double blur_sigma_min = 0.1, blur_sigma_max = 2.0;
+  // Normalise each channel with the training split's mean and std.
+  bool normalize = true;
+};
+
+struct RunConfig {
+  // Length of the run: total_steps wins when > 0, else epochs x steps per epoch.
+  int64_t epochs = 3;
+  int64_t total_steps = 0;
+  uint64_t seed = 0;
+  // "auto" (CUDA when available), "cpu" or "cuda".
+  std::string device = "auto";
+  // CPU threads; 0 = every core (Debian's libtorch starts with one).
+  int64_t threads = 0;
+  // Write a checkpoint every N steps (0 = only at the end).
+  int64_t checkpoint_every = 500;
+};
+
+struct Config {
+  // Which preset the values started from ("v1", "v2" or "custom"); informational.
+  std::string preset = "v2";
+  DataConfig data;
+  ModelConfig model;
+  MocoParams moco;
+  OptimConfig optim;
+  TransformConfig augment;
+  RunConfig run;
+};
+
+// The paper's recipes, with K, batch and lr scaled for small data (He et al. 2019 §4, Chen et al. 2020 Table 1, and the official CIFAR-10 demo). Their
+// dataset is Fashion-MNIST (with its folder filled in) where installed, else the synthetic set.
+Config preset_v1();
+Config preset_v2();
+// "v1" or "v2"; throws std::invalid_argument naming the preset otherwise.
+Config preset_by_name(const std::string& name);
+
+struct ConfigIssue {
+  std::string field;    // dotted JSON path, e.g. "moco.momentum"
+  std::string message;  // what is wrong, with the value
+};
+
+// Every problem of the configuration, each with its field; empty when valid.
+std::vector<ConfigIssue> validate(const Config& config);
+// The issues joined into one message, one per line.
+std::string describe(const std::vector<ConfigIssue>& issues);
+
+// True for the fields a running session takes at its next step: m, tau, lr and the augmentation
+// (dotted JSON names, e.g. "moco.momentum"). The rest shape tensors or the run and need a new one.
+bool is_live_field(const std::string& dotted_key);
+// Copies every live field of `from` into `to`, leaving the others as they are.
+void copy_live_fields(const Config& from, Config& to);
+
+// JSON with every field (pretty-printed).
+std::string to_json(const Config& config);
+// Parses JSON produced by to_json or written by hand: missing keys keep their defaults, unknown
+// keys and wrongly typed values throw std::invalid_argument naming the key.
+Config config_from_json(const std::string& text);
+Config load_config_file(const std::string& path);
+// Writes to_json(config) to `path` atomically (throws naming the path when it cannot).
+void save_config_file(const Config& config, const std::string& path);
+// Sets one field by dotted path from a string, e.g. ("moco.momentum", "0.999"): the CLI's --set.
+void set_config_value(Config& config, const std::string& dotted_key, const std::string& value);
+
+}  // namespace moco

@@ -1,0 +1,81 @@
+#include "data/dataset.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "data/idx_reader.h"
+#include "data/synthetic_data.h"
+
+namespace moco {
+namespace {
+
+const std::vector<std::string> kFashionClasses = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                  "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+ImageSplit read_idx_split(const std::string& folder, const std::string& prefix) {
+  ImageSplit split;
+  const std::string images_path = find_idx_file(folder, prefix + "-images-idx3-ubyte");
+  const std::string labels_path = find_idx_file(folder, prefix + "-labels-idx1-ubyte");
+  split.images = read_idx_images(images_path);
+  split.labels = read_idx_labels(labels_path);
+  if (split.images.size(0) != split.labels.size(0))
+    throw std::runtime_error("'" + images_path + "' holds " + std::to_string(split.images.size(0)) + " images but '" +
+                             labels_path + "' holds " + std::to_string(split.labels.size(0)) + " labels");
+  return split;
+}
+
+ImageDataset load_idx_folder(const std::string& name, const std::string& folder) {
+  ImageDataset d;
+  d.name = name;
+  d.train = read_idx_split(folder, "train");
+  d.test = read_idx_split(folder, "t10k");
+  if (d.train.images.sizes().slice(1) != d.test.images.sizes().slice(1))
+    throw std::runtime_error("IDX folder '" + folder + "': train and test images differ in size");
+  const int64_t classes = std::max(d.train.labels.max().item<int64_t>(), d.test.labels.max().item<int64_t>()) + 1;
+  if (name == "fashion-mnist" && classes <= 10) {
+    d.class_names = kFashionClasses;
+  } else {
+    for (int64_t c = 0; c < classes; ++c) d.class_names.push_back(std::to_string(c));
+  }
+  return d;
+}
+
+void limit(ImageSplit& split, int64_t n) {
+  if (n <= 0 || n >= split.size()) return;
+  split.images = split.images.slice(0, 0, n).contiguous();
+  if (split.has_labels()) split.labels = split.labels.slice(0, 0, n).contiguous();
+}
+
+}  // namespace
+
+ImageDataset load_dataset(const DataConfig& data) {
+  ImageDataset d;
+  if (data.dataset == "synthetic") {
+    d = make_synthetic_dataset(data.synthetic_per_class, data.synthetic_size, 0);
+  } else if (data.dataset == "fashion-mnist") {
+    const std::string folder = data.path.empty() ? kFashionMnistDir : data.path;
+    if (!std::filesystem::is_directory(folder))
+      throw std::runtime_error("Fashion-MNIST not found at '" + folder +
+                               "': install Debian's dataset-fashion-mnist or choose the synthetic dataset");
+    d = load_idx_folder("fashion-mnist", folder);
+  } else if (data.dataset == "idx") {
+    if (!std::filesystem::is_directory(data.path))
+      throw std::runtime_error("IDX dataset folder '" + data.path + "' does not exist");
+    d = load_idx_folder(std::filesystem::path(data.path).filename().string(), data.path);
+  } else {
+    throw std::runtime_error("unknown dataset '" + data.dataset + "'");
+  }
+  limit(d.train, data.train_limit);
+  limit(d.test, data.test_limit);
+  return d;
+}
+
+std::pair<std::vector<double>, std::vector<double>> channel_stats(const torch::Tensor& images) {
+  auto x = images.to(torch::kFloat64).div(255.0).transpose(0, 1).reshape({images.size(1), -1});
+  auto mean = x.mean(1), stdev = x.std(1).clamp_min(1e-6);
+  std::vector<double> m(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
+  std::vector<double> s(stdev.data_ptr<double>(), stdev.data_ptr<double>() + stdev.numel());
+  return {m, s};
+}
+
+}  // namespace moco

@@ -1,0 +1,31 @@
+// Everything the monitor reports at once (its JSON form for metrics.jsonl is in io/eval_lines.cpp).
+#include <chrono>
+
+#include "api/analysis.h"
+#include "data/dataset.h"
+#include "train/trainer.h"
+
+namespace moco {
+
+EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  EvalReport r;
+  r.step = trainer.steps_done();
+  const auto& d = trainer.dataset();
+  const int64_t classes = int64_t(d.class_names.size());
+  auto bank = extract_feature_set(trainer, Split::Train, first_indices(o.knn.bank_size, d.train.size()));
+  auto test = extract_feature_set(trainer, Split::Test, first_indices(o.knn.test_size, d.test.size()));
+  KnnOptions knn = o.knn;
+  knn.k = std::min(knn.k, bank.count);
+  r.knn = knn_on_features(bank, test, classes, knn);
+  // The kNN's time includes extracting the features, as knn_monitor's does (the probe reuses them).
+  r.knn.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.probe.top1 = -1;
+  if (o.probe) r.probe = linear_probe(bank, test, classes, o.probe_options);
+  r.health = representation_health(trainer, o.health_count);
+  r.consistency = queue_consistency(trainer, o.consistency_steps);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace moco

@@ -1,0 +1,61 @@
+#include "eval/knn.h"
+
+#include <stdexcept>
+
+namespace moco {
+namespace {
+constexpr int64_t kQueryChunk = 1024;  // bounds the M x N similarity matrix held at once
+}  // namespace
+
+torch::Tensor knn_scores(const torch::Tensor& bank, const torch::Tensor& bank_labels, const torch::Tensor& queries,
+                         int64_t classes, int64_t k, double t) {
+  if (bank.size(0) == 0) throw std::invalid_argument("kNN: the feature bank is empty");
+  if (k < 1 || k > bank.size(0))
+    throw std::invalid_argument("kNN: k = " + std::to_string(k) + " must be between 1 and the bank size " +
+                                std::to_string(bank.size(0)));
+  if (bank.size(1) != queries.size(1)) throw std::invalid_argument("kNN: bank and query features differ in dimension");
+  if (!torch::isfinite(bank).all().item<bool>() || !torch::isfinite(queries).all().item<bool>())
+    throw std::invalid_argument("kNN: features contain NaN or infinity");
+  std::vector<torch::Tensor> chunks;
+  for (int64_t start = 0; start < queries.size(0); start += kQueryChunk) {
+    auto sim = queries.slice(0, start, start + kQueryChunk).mm(bank.t());
+    auto [top_sim, top_idx] = sim.topk(k, 1);
+    auto top_labels = bank_labels.index_select(0, top_idx.reshape(-1)).view(top_idx.sizes());
+    auto weights = (top_sim / t).exp();
+    auto scores = torch::zeros({sim.size(0), classes}, weights.options());
+    chunks.push_back(scores.scatter_add_(1, top_labels, weights));
+  }
+  return torch::cat(chunks);
+}
+
+KnnResult knn_evaluate(const torch::Tensor& bank, const torch::Tensor& bank_labels, const torch::Tensor& queries,
+                       const torch::Tensor& query_labels, int64_t classes, int64_t k, double t) {
+  auto scores = knn_scores(bank, bank_labels, queries, classes, k, t);
+  auto ranked = std::get<1>(scores.sort(int64_t(1), /*descending=*/true));
+  auto hit = ranked == query_labels.view({-1, 1});
+  KnnResult r;
+  r.top1 = hit.select(1, 0).to(torch::kFloat64).mean().item<double>();
+  r.top5 = hit.slice(1, 0, std::min<int64_t>(5, classes)).any(1).to(torch::kFloat64).mean().item<double>();
+  return r;
+}
+
+torch::Tensor extract_features(EncoderImpl& encoder, const torch::Tensor& images, const Augmenter& preprocess,
+                               torch::Device device, bool head, int64_t batch) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = encoder.is_training();
+  encoder.eval();
+  std::vector<torch::Tensor> out;
+  for (int64_t start = 0; start < images.size(0); start += batch) {
+    auto x = preprocess.prepare(images.slice(0, start, start + batch).to(device));
+    auto f = head ? encoder.forward(x) : encoder.features(x);
+    out.push_back(l2_normalize(f).cpu());
+  }
+  encoder.train(was_training);
+  return torch::cat(out);
+}
+
+torch::Tensor pixel_features(const torch::Tensor& images, const Augmenter& preprocess) {
+  return l2_normalize(preprocess.prepare(images).flatten(1));
+}
+
+}  // namespace moco

@@ -1,0 +1,30 @@
+// Appends to a run folder's metrics.csv and metrics.jsonl while a run trains (one row per step, and
+// the kNN monitor's lines). Both files are appended to when a run is resumed.
+#pragma once
+
+#include <fstream>
+#include <string>
+
+#include "api/analysis.h"
+#include "api/metrics.h"
+#include "api/run_folder.h"
+
+namespace moco {
+
+class MetricsLog {
+ public:
+  // Opens (creating) the folder's metrics files. Rows of steps after `keep_until_step` (left by a
+  // run that went on past its last checkpoint) are dropped, so a resumed run appends exactly after
+  // the step it resumes from. Throws naming the file when it cannot be written.
+  MetricsLog(const RunFolder& folder, int64_t keep_until_step);
+  void append(const StepMetrics& metrics);
+  void append(const EvalReport& report);
+  void append(const Floors& floors);
+
+ private:
+  void append_json(const std::string& line);
+  std::string csv_path_, jsonl_path_;
+  std::ofstream csv_, jsonl_;
+};
+
+}  // namespace moco

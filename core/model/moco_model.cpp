@@ -1,0 +1,110 @@
+#include "model/moco_model.h"
+
+#include "runtime/rng.h"
+
+namespace moco {
+namespace {
+
+namespace F = torch::nn::functional;
+
+
+KeyQueue make_queue(const Config& config, torch::Device device, uint64_t seed) {
+  auto gen = make_generator(seed, RngStream::QueueInit, 0);
+  return KeyQueue(config.model.feature_dim, config.moco.queue_size, gen, device);
+}
+
+}  // namespace
+
+EncoderPtr initial_encoder(const Config& config, int64_t channels, uint64_t seed) {
+  auto gen = make_generator(seed, RngStream::EncoderInit, 0);
+  return make_encoder(config.model, channels, config.moco.bn_splits, gen);
+}
+
+torch::Tensor infonce_logits(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& queue, double tau) {
+  auto positive = (q * k).sum(1, /*keepdim=*/true);  // N x 1
+  auto negative = q.mm(queue);                       // N x K
+  return torch::cat({positive, negative}, 1) / tau;
+}
+
+torch::Tensor infonce_loss(const torch::Tensor& logits) {
+  auto labels = torch::zeros({logits.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(logits.device()));
+  return F::cross_entropy(logits, labels);
+}
+
+MocoModel::MocoModel(const Config& config, int64_t channels, torch::Device dev, uint64_t seed)
+    : query(initial_encoder(config, channels, seed)),
+      key(initial_encoder(config, channels, seed)),
+      queue(make_queue(config, dev, seed)),
+      device(dev),
+      shuffle_keys(config.moco.bn_splits > 1) {
+  query->to(device);
+  key->to(device);
+  copy_weights(*query, *key);  // f_k starts as a copy of f_q
+  for (auto& p : key->parameters()) p.set_requires_grad(false);
+  query->train();
+  key->train();  // f_k's BN uses batch statistics, like the reference
+}
+
+void MocoModel::momentum_update(double m) {
+  torch::NoGradGuard no_grad;
+  auto q_params = query->parameters();
+  auto k_params = key->parameters();
+  for (size_t i = 0; i < q_params.size(); ++i) k_params[i].mul_(m).add_(q_params[i], 1.0 - m);
+}
+
+torch::Tensor MocoModel::encode_keys(const torch::Tensor& x, at::Generator& shuffle_generator) {
+  torch::NoGradGuard no_grad;
+  if (!shuffle_keys) return l2_normalize(key->forward(x));
+  auto shuffle = torch::randperm(x.size(0), shuffle_generator, torch::kInt64).to(device);
+  auto unshuffle = shuffle.argsort(int64_t(0));
+  auto k = key->forward(x.index_select(0, shuffle));
+  return l2_normalize(k).index_select(0, unshuffle);
+}
+
+torch::Tensor MocoModel::encode_queries(const torch::Tensor& x) { return l2_normalize(query->forward(x)); }
+
+ContrastiveResult MocoModel::contrastive(const torch::Tensor& x_q, const torch::Tensor& x_k, double tau,
+                                         at::Generator& shuffle_generator) {
+  auto q = encode_queries(x_q);
+  auto k = encode_keys(x_k, shuffle_generator);
+  auto logits = infonce_logits(q, k, queue.keys(), tau);
+  return {infonce_loss(logits), logits.detach(), k};
+}
+
+double MocoModel::key_drift() const {
+  torch::NoGradGuard no_grad;
+  auto q_params = query->parameters();
+  auto k_params = key->parameters();
+  std::vector<torch::Tensor> diffs, norms;
+  for (size_t i = 0; i < q_params.size(); ++i) {
+    diffs.push_back((k_params[i] - q_params[i]).pow(2).sum());
+    norms.push_back(q_params[i].pow(2).sum());
+  }
+  // One device-to-host transfer for all parameters.
+  auto totals = torch::stack({torch::stack(diffs).sum(), torch::stack(norms).sum()}).to(torch::kCPU, torch::kFloat64);
+  const double diff = totals[0].item<double>(), norm = totals[1].item<double>();
+  return norm > 0 ? std::sqrt(diff / norm) : 0.0;
+}
+
+std::vector<torch::Tensor> MocoModel::mutable_state() const {
+  std::vector<torch::Tensor> tensors = key->parameters();
+  for (const auto& b : key->buffers()) tensors.push_back(b);
+  for (const auto& b : query->buffers()) tensors.push_back(b);
+  return tensors;
+}
+
+void MocoModel::remember_pre_step_state() {
+  torch::NoGradGuard no_grad;
+  const auto live = mutable_state();
+  if (saved_state_.size() != live.size())
+    for (const auto& t : live) saved_state_.push_back(torch::empty_like(t));
+  for (size_t i = 0; i < live.size(); ++i) saved_state_[i].copy_(live[i]);
+}
+
+void MocoModel::restore_pre_step_state() {
+  torch::NoGradGuard no_grad;
+  auto live = mutable_state();
+  for (size_t i = 0; i < live.size(); ++i) live[i].copy_(saved_state_[i]);
+}
+
+}  // namespace moco

@@ -1,0 +1,62 @@
+// The two encoders and the queue of MoCo (paper Algorithm 1): f_q trained by SGD, f_k its momentum
+// copy that never receives gradients, and the dictionary of keys.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "api/config.h"
+#include "model/encoders.h"
+#include "model/key_queue.h"
+
+namespace moco {
+
+// InfoNCE logits: [q.k+, q.queue] / tau, N x (1 + K). q, k: N x dim normalised; queue: dim x K.
+torch::Tensor infonce_logits(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& queue, double tau);
+// Cross-entropy with every label 0 (the positive sits in column 0).
+torch::Tensor infonce_loss(const torch::Tensor& logits);
+
+struct ContrastiveResult {
+  torch::Tensor loss;    // scalar, differentiable w.r.t. f_q
+  torch::Tensor logits;  // N x (1 + K), detached
+  torch::Tensor keys;    // N x dim, normalised, no grad
+};
+
+// The query encoder a run of `config` with `seed` starts from (the random-encoder floor uses it too).
+EncoderPtr initial_encoder(const Config& config, int64_t channels, uint64_t seed);
+
+class MocoModel {
+ public:
+  // Both encoders start from the same weights, drawn from a generator of `seed` (initial_encoder).
+  MocoModel(const Config& config, int64_t channels, torch::Device device, uint64_t seed);
+
+  // theta_k <- m theta_k + (1 - m) theta_q over parameters (BN statistics of f_k are its own).
+  void momentum_update(double m);
+  // Keys of a batch: f_k on a shuffled batch (so split BN cannot tell the positive), unshuffled,
+  // normalised. No gradients.
+  torch::Tensor encode_keys(const torch::Tensor& x, at::Generator& shuffle_generator);
+  // Normalised query embeddings (with gradients).
+  torch::Tensor encode_queries(const torch::Tensor& x);
+  // One direction of the loss: queries from x_q against keys of x_k and the queue.
+  ContrastiveResult contrastive(const torch::Tensor& x_q, const torch::Tensor& x_k, double tau,
+                                at::Generator& shuffle_generator);
+  // ||theta_k - theta_q|| / ||theta_q|| over parameters.
+  double key_drift() const;
+
+  // What a step changes before its loss is known — the key encoder's parameters (momentum update)
+  // and both encoders' BN statistics (forward passes in train mode) — copied aside, and put back
+  // when the loss turns out not finite. The copies live in tensors allocated once.
+  void remember_pre_step_state();
+  void restore_pre_step_state();
+
+  EncoderPtr query;
+  EncoderPtr key;
+  KeyQueue queue;
+  torch::Device device;
+  bool shuffle_keys;
+
+ private:
+  std::vector<torch::Tensor> mutable_state() const;
+  std::vector<torch::Tensor> saved_state_;
+};
+
+}  // namespace moco

@@ -1,0 +1,197 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "runtime/device.h"
+#include "train/lr_schedule.h"
+#include "runtime/rng.h"
+
+namespace moco {
+namespace {
+
+Config validated(Config config) {
+  const auto issues = validate(config);
+  if (!issues.empty()) throw std::invalid_argument("invalid configuration:\n" + describe(issues));
+  return config;
+}
+
+Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
+  if (data.train.size() == 0) throw std::invalid_argument("dataset '" + data.name + "' has no training images");
+  auto [mean, stdev] = channel_stats(data.train.images);
+  return Augmenter(config.augment, data.channels(), data.height(), data.width(), mean, stdev);
+}
+
+torch::Device device_for(const Config& config) {
+  configure_threads(config.run.threads);
+  return resolve_device(config.run.device);
+}
+
+}  // namespace
+
+Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
+    : config_(validated(std::move(config))),
+      dataset_(std::move(dataset)),
+      augmenter_(make_augmenter(config_, *dataset_)),
+      model_(config_, dataset_->channels(), device_for(config_), config_.run.seed) {
+  const int64_t n = dataset_->train.size();
+  if (n < config_.optim.batch_size)
+    throw std::invalid_argument("optim.batch_size " + std::to_string(config_.optim.batch_size) +
+                                " is larger than the training set (" + std::to_string(n) + " images)");
+  steps_per_epoch_ = n / config_.optim.batch_size;  // the last partial batch is dropped, as the reference
+  train_images_ = dataset_->train.images.to(model_.device);
+  const auto& o = config_.optim;
+  optimizer_ = std::make_unique<torch::optim::SGD>(
+      model_.query->parameters(),
+      torch::optim::SGDOptions(o.lr).momentum(o.sgd_momentum).weight_decay(o.weight_decay));
+}
+
+int64_t Trainer::schedule_steps() const {
+  return config_.run.total_steps > 0 ? config_.run.total_steps : config_.run.epochs * steps_per_epoch_;
+}
+
+std::optional<std::string> Trainer::queue_warning() const {
+  const int64_t n = dataset_->train.size(), k = config_.moco.queue_size, b = config_.optim.batch_size;
+  if (k < n - b) return std::nullopt;
+  return "queue K = " + std::to_string(k) + " is not smaller than the training set minus a batch (" +
+         std::to_string(n - b) + "): an image's own older key will sit in the queue as a negative";
+}
+
+void Trainer::set_live(const Config& requested) {
+  Config next = config_;
+  copy_live_fields(requested, next);
+  const auto issues = validate(next);
+  if (!issues.empty()) throw std::invalid_argument("live change rejected:\n" + describe(issues));
+  config_ = std::move(next);
+  augmenter_.set_config(config_.augment);
+}
+
+void Trainer::set_momentum(double m) {
+  Config c = config_;
+  c.moco.momentum = m;
+  set_live(c);
+}
+
+void Trainer::set_temperature(double tau) {
+  Config c = config_;
+  c.moco.temperature = tau;
+  set_live(c);
+}
+
+void Trainer::set_learning_rate(double base_lr) {
+  Config c = config_;
+  c.optim.lr = base_lr;
+  set_live(c);
+}
+
+void Trainer::set_augmentation(const TransformConfig& augment) {
+  Config c = config_;
+  c.augment = augment;
+  set_live(c);
+}
+
+const torch::Tensor& Trainer::epoch_order(int64_t epoch) {
+  if (epoch != order_epoch_) {
+    auto gen = make_generator(config_.run.seed, RngStream::DataOrder, uint64_t(epoch));
+    order_ = torch::randperm(dataset_->train.size(), gen, torch::kInt64);
+    order_epoch_ = epoch;
+  }
+  return order_;
+}
+
+torch::Tensor Trainer::batch_indices(int64_t step) {
+  const int64_t b = config_.optim.batch_size;
+  const int64_t in_epoch = step % steps_per_epoch_;
+  return epoch_order(step / steps_per_epoch_).slice(0, in_epoch * b, (in_epoch + 1) * b);
+}
+
+AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n) const {
+  auto gen = make_generator(config_.run.seed, view == 0 ? RngStream::AugmentQuery : RngStream::AugmentKey, uint64_t(step));
+  return augmenter_.sample(n, gen);
+}
+
+Trainer::Views Trainer::next_views() {
+  const int64_t b = config_.optim.batch_size;
+  Views v;
+  v.ids = batch_indices(step_);
+  // Pinned and non-blocking on a GPU: a plain host-to-device copy would synchronise the stream.
+  auto ids = model_.device.is_cuda() ? v.ids.pin_memory().to(model_.device, /*non_blocking=*/true) : v.ids;
+  auto images = train_images_.index_select(0, ids);
+  v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
+  v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
+  return v;
+}
+
+StepMetrics Trainer::step() {
+  const auto start = std::chrono::steady_clock::now();
+  auto metrics = step_on_views(next_views());
+  // Include the augmentation in the step's time.
+  metrics.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics.images_per_second = metrics.step_seconds > 0 ? 2.0 * double(config_.optim.batch_size) / metrics.step_seconds : 0.0;
+  return metrics;
+}
+
+StepMetrics Trainer::step_on_views(const Views& views) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto& c = config_;
+  const int64_t b = c.optim.batch_size;
+  const auto& ids = views.ids;
+  const auto& x_q = views.query;
+  const auto& x_k = views.key;
+
+  const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+
+  auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
+  model_.remember_pre_step_state();  // undone below if the loss is not finite
+  model_.momentum_update(c.moco.momentum);  // before the keys are computed, as Algorithm 1
+  auto result = model_.contrastive(x_q, x_k, c.moco.temperature, shuffle_gen);
+  auto loss = result.loss;
+  auto keys = result.keys;
+  auto key_ids = ids;
+  if (c.moco.symmetric) {
+    auto reverse = model_.contrastive(x_k, x_q, c.moco.temperature, shuffle_gen);
+    loss = loss + reverse.loss;  // summed, as the CIFAR demo
+    keys = torch::cat({reverse.keys, result.keys});
+    key_ids = torch::cat({ids, ids});
+  }
+  const double loss_value = loss.item<double>();
+  if (!std::isfinite(loss_value)) {
+    model_.restore_pre_step_state();
+    throw NonFiniteLossError("loss became " + std::to_string(loss_value) + " at step " + std::to_string(step_ + 1) +
+                             " (lr " + std::to_string(lr) + ", tau " + std::to_string(c.moco.temperature) +
+                             "): training stopped; the model is as it was before this step and the last checkpoint is intact");
+  }
+  optimizer_->zero_grad();
+  loss.backward();
+  optimizer_->step();
+  model_.queue.enqueue(keys, key_ids, step_);
+
+  StepMetrics m;
+  {
+    torch::NoGradGuard no_grad;
+    auto logits = result.logits * c.moco.temperature;  // back to cosines
+    auto summary = torch::stack({(result.logits.argmax(1) == 0).to(torch::kFloat32).mean(),
+                                 logits.select(1, 0).mean(), logits.slice(1, 1).mean()})
+                       .to(torch::kCPU, torch::kFloat64);
+    m.instance_acc1 = summary[0].item<double>();
+    m.positive_cosine = summary[1].item<double>();
+    m.negative_cosine = summary[2].item<double>();
+  }
+  step_ += 1;
+  m.step = step_;
+  m.epoch = (step_ - 1) / steps_per_epoch_;
+  m.loss = loss_value;
+  m.chance_loss = std::log(double(c.moco.queue_size) + 1.0) * (c.moco.symmetric ? 2.0 : 1.0);
+  m.lr = lr;
+  m.momentum = c.moco.momentum;
+  m.temperature = c.moco.temperature;
+  m.queue_fill = model_.queue.fill_fraction();
+  std::tie(m.queue_age_mean, m.queue_age_max) = model_.queue.age_stats(step_ - 1);
+  m.key_drift = model_.key_drift();
+  m.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.images_per_second = m.step_seconds > 0 ? 2.0 * double(b) / m.step_seconds : 0.0;
+  return m;
+}
+
+}  // namespace moco

@@ -1,0 +1,98 @@
+// One MoCo training run: data order, both augmented views, the MoCo step, SGD with its schedule,
+// per-step metrics, live changes of m / tau / lr / augmentation, and checkpoints. It knows nothing
+// of who listens: callers pull StepMetrics from step() (training_loop.h runs it). Single-threaded:
+// only the thread that steps it touches it (a TrainingSession hands other threads' changes over
+// between two steps).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include "augment/augment.h"
+#include "api/config.h"
+#include "data/dataset.h"
+#include "api/metrics.h"
+#include "model/moco_model.h"
+
+namespace moco {
+
+// Thrown when the loss is NaN or infinite; the model is left as it was before that step.
+class NonFiniteLossError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Trainer {
+ public:
+  // Validates the config (std::invalid_argument listing every issue) and builds the run.
+  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset);
+
+  // One iteration. When the loss is not finite it throws NonFiniteLossError and leaves the model as
+  // it was before the step (parameters, BN statistics, queue, optimizer and step count).
+  StepMetrics step();
+
+  // The two parts of step(), for benchmarks: the batch and its two augmented views for the next
+  // step, and one MoCo iteration on given views (e.g. the same fixed views again and again).
+  struct Views {
+    torch::Tensor ids, query, key;
+  };
+  Views next_views();
+  StepMetrics step_on_views(const Views& views);
+
+  int64_t steps_done() const { return step_; }
+  int64_t steps_per_epoch() const { return steps_per_epoch_; }
+  // The lr schedule's horizon: run.total_steps, else run.epochs x steps per epoch.
+  int64_t schedule_steps() const;
+
+  // Live changes (the fields is_live_field names), in force from the next step. set_live takes
+  // every live field of `requested` and ignores the rest; std::invalid_argument when the result is
+  // not a valid configuration (nothing changes then).
+  void set_live(const Config& requested);
+  void set_momentum(double m);
+  void set_temperature(double tau);
+  void set_learning_rate(double base_lr);
+  void set_augmentation(const TransformConfig& augment);
+
+  // The config in force, live changes included (what a checkpoint records).
+  const Config& config() const { return config_; }
+  torch::Device device() const { return model_.device; }
+  const ImageDataset& dataset() const { return *dataset_; }
+  MocoModel& model() { return model_; }
+  const Augmenter& augmenter() const { return augmenter_; }
+  // Benchmarks: run the GPU's masked augmentation on any device (see Augmenter::force_masked).
+  void set_masked_augmentation(bool on) { augmenter_.force_masked(on); }
+  // Warning text when K is too large for the dataset (an image's own old key sits in the queue).
+  std::optional<std::string> queue_warning() const;
+
+  // Redraws the augmentation parameters step `step` used for its query (view 0) or key (view 1).
+  AugmentParams augment_params_of_step(int64_t step, int view, int64_t n) const;
+  // Training-set indices of the batch of step `step` (0-based).
+  torch::Tensor batch_indices(int64_t step);
+
+  // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
+  void save_checkpoint(const std::string& path);
+  // Restores a checkpoint written by a trainer of the same config.
+  void load_checkpoint(const std::string& path);
+
+ private:
+  const torch::Tensor& epoch_order(int64_t epoch);
+
+  Config config_;
+  std::shared_ptr<const ImageDataset> dataset_;
+  Augmenter augmenter_;
+  MocoModel model_;
+  std::unique_ptr<torch::optim::SGD> optimizer_;
+  torch::Tensor train_images_;  // on the training device
+  int64_t steps_per_epoch_ = 0;
+  int64_t step_ = 0;
+  int64_t order_epoch_ = -1;
+  torch::Tensor order_;
+};
+
+// Reads the config stored in a checkpoint (to load its dataset before building the Trainer).
+Config read_checkpoint_config(const std::string& path);
+
+}  // namespace moco

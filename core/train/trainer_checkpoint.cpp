@@ -1,0 +1,126 @@
+// Trainer checkpoints: both encoders, the optimizer, the queue with pointer, ages and sample ids,
+// the step and the config. Random draws are derived from (seed, step), so the seed in the config
+// and the step are the whole RNG state.
+#include <filesystem>
+#include <sstream>
+
+#include "io/atomic_file.h"
+#include "train/trainer.h"
+
+namespace moco {
+namespace {
+
+constexpr int64_t kCheckpointFormat = 1;  // bump when the layout changes
+
+torch::serialize::InputArchive open_checkpoint(const std::string& path, c10::optional<torch::Device> device) {
+  if (!std::filesystem::exists(path)) throw std::runtime_error("checkpoint '" + path + "' does not exist");
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path, device);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error("checkpoint '" + path + "' is corrupt or not a MoCo Workbench checkpoint: " +
+                             e.what_without_backtrace());
+  }
+  torch::Tensor format;
+  if (!archive.try_read("format", format) || format.item<int64_t>() != kCheckpointFormat)
+    throw std::runtime_error("checkpoint '" + path + "' is not a MoCo Workbench checkpoint of format " +
+                             std::to_string(kCheckpointFormat));
+  return archive;
+}
+
+Config config_in(torch::serialize::InputArchive& archive, const std::string& path) {
+  c10::IValue text;
+  if (!archive.try_read("config", text) || !text.isString())
+    throw std::runtime_error("checkpoint '" + path + "' holds no configuration");
+  return config_from_json(text.toStringRef());
+}
+
+}  // namespace
+
+void Trainer::save_checkpoint(const std::string& path) {
+  torch::serialize::OutputArchive archive;
+  archive.write("format", torch::tensor(kCheckpointFormat));
+  archive.write("config", c10::IValue(to_json(config())));
+  archive.write("step", torch::tensor(step_));
+  torch::serialize::OutputArchive query, key, optimizer;
+  model_.query->save(query);
+  model_.key->save(key);
+  optimizer_->save(optimizer);
+  archive.write("query", query);
+  archive.write("key", key);
+  archive.write("optimizer", optimizer);
+  const auto& q = model_.queue;
+  archive.write("queue_keys", q.keys());
+  archive.write("queue_written_at", q.written_at());
+  archive.write("queue_sample_ids", q.sample_ids());
+  archive.write("queue_batch_rows", q.batch_rows());
+  archive.write("queue_pointer", torch::tensor(q.pointer()));
+  write_atomically(path, [&](const std::string& temp) {
+    try {
+      archive.save_to(temp);
+    } catch (const c10::Error& e) {
+      throw std::runtime_error(e.what_without_backtrace());
+    }
+  });
+}
+
+// Fields that fix tensor shapes or the meaning of the state: a checkpoint must agree on them.
+std::string structural_mismatch(const Config& saved, const Config& ours) {
+  auto differs = [](const std::string& field, const auto& a, const auto& b) -> std::string {
+    if (a == b) return "";
+    std::ostringstream s;
+    s << field << " is " << a << " in the checkpoint but " << b << " here";
+    return s.str();
+  };
+  for (const std::string& m :
+       {differs("model.encoder", saved.model.encoder, ours.model.encoder), differs("model.head", saved.model.head, ours.model.head),
+        differs("model.width", saved.model.width, ours.model.width),
+        differs("model.feature_dim", saved.model.feature_dim, ours.model.feature_dim),
+        differs("moco.queue_size", saved.moco.queue_size, ours.moco.queue_size),
+        differs("optim.batch_size", saved.optim.batch_size, ours.optim.batch_size),
+        differs("run.seed", saved.run.seed, ours.run.seed)})
+    if (!m.empty()) return m;
+  return "";
+}
+
+void Trainer::load_checkpoint(const std::string& path) {
+  auto archive = open_checkpoint(path, model_.device);
+  const Config saved = config_in(archive, path);
+  const std::string mismatch = structural_mismatch(saved, config_);
+  if (!mismatch.empty()) throw std::runtime_error("checkpoint '" + path + "' belongs to another run: " + mismatch);
+  std::vector<std::vector<int64_t>> shapes;
+  for (const auto& p : model_.query->parameters()) shapes.push_back(p.sizes().vec());
+  try {
+    torch::serialize::InputArchive query, key, optimizer;
+    archive.read("query", query);
+    archive.read("key", key);
+    archive.read("optimizer", optimizer);
+    model_.query->load(query);
+    model_.key->load(key);
+    optimizer_->load(optimizer);
+    torch::Tensor step, keys, written_at, sample_ids, batch_rows, pointer;
+    archive.read("step", step);
+    archive.read("queue_keys", keys);
+    archive.read("queue_written_at", written_at);
+    archive.read("queue_sample_ids", sample_ids);
+    archive.read("queue_batch_rows", batch_rows);
+    archive.read("queue_pointer", pointer);
+    model_.queue.restore(keys, written_at.cpu(), sample_ids.cpu(), batch_rows.cpu(), pointer.item<int64_t>());
+    step_ = step.item<int64_t>();
+  } catch (const c10::Error& e) {
+    throw std::runtime_error("checkpoint '" + path + "' does not match this configuration: " + e.what_without_backtrace());
+  }
+  size_t i = 0;
+  for (const auto& p : model_.query->parameters())
+    if (p.sizes().vec() != shapes[i++]) throw std::runtime_error("checkpoint '" + path + "' holds tensors of other shapes");
+  for (auto& p : model_.key->parameters()) p.set_requires_grad(false);
+  // Live values recorded in the checkpoint (m, tau, lr, augmentation) win over the config's.
+  set_live(saved);
+}
+
+Config read_checkpoint_config(const std::string& path) {
+  auto archive = open_checkpoint(path, torch::Device(torch::kCPU));
+  return config_in(archive, path);
+}
+
+}  // namespace moco
