@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");
+  QApplication::setDesktopFileName("io.github.mocoworkbench.MocoWorkbench");  // resources/<this>.desktop
   QApplication::setWindowIcon(moco::style::appIcon());
   moco::style::applyWorkbenchLook(app);
 
