@@ -7,12 +7,15 @@
 #include "main_window.h"
 #include "screenshot_tour.h"
 #include "startup.h"
+#include "style.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");
-  QApplication::setStyle("Fusion");
+  QApplication::setDesktopFileName("io.github.mocoworkbench.MocoWorkbench");  // resources/<this>.desktop
+  QApplication::setWindowIcon(moco::style::appIcon());
+  moco::style::applyWorkbenchLook(app);
 
   QCommandLineParser cli;
   cli.setApplicationDescription("Train MoCo and watch it learn.");

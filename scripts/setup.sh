@@ -10,6 +10,7 @@ PACKAGES=(
   zlib1g-dev nlohmann-json3-dev libcli11-dev       # core: gzip'd IDX files, JSON, the CLI
   libopencv-dev                                    # imaging: decoding and drawing images
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev  # the GUI and Qt Test
+  libqt6svg6                                       # Qt's SVG icon engine: the toolbar and window icons
   dataset-fashion-mnist                            # the default dataset
   xvfb xauth                                       # a virtual display for headless runs and screenshots
 )

@@ -1,6 +1,7 @@
 // What the GUI test programs share: the tiny experiment they train and a step count.
 #pragma once
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -9,6 +10,7 @@
 #include "app_settings.h"
 #include "main_window.h"
 #include "run.h"
+#include "style.h"
 #include "tiny_config.h"
 
 namespace moco::test {
@@ -34,6 +36,10 @@ inline void isolate_settings(const char* program) {
   static QTemporaryDir runs;
   AppSettings().setRunsFolder(runs.path());
 }
+
+// The look moco-workbench's main sets up (Fusion, workbench.qss, the resources), so the tests see
+// the window users see.
+inline void use_workbench_look() { style::applyWorkbenchLook(*qApp); }
 
 // Turns off the automatic evaluation and t-SNE snapshots, for tests that count them.
 inline void manual_only(MainWindow& w) {

@@ -26,6 +26,7 @@
 #include "main_window.h"
 #include "message_banner.h"
 #include "momentum_control.h"
+#include "palette.h"
 #include "plots/consistency_plot.h"
 #include "plots/eval_plot.h"
 #include "plots/loss_plot.h"
@@ -43,7 +44,10 @@ class TestGui : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() { test::isolate_settings("tst_gui"); }
+  void initTestCase() {
+    test::isolate_settings("tst_gui");
+    test::use_workbench_look();
+  }
 
   void windowBuilds() {
     MainWindow w(test::gui_config());
@@ -54,6 +58,28 @@ class TestGui : public QObject {
     QVERIFY(!w.trainingActions()->stop()->isEnabled());
     QCOMPARE(w.plots()->plots().size(), size_t(6));  // plus the age histogram and the kNN plot
     QCOMPARE(w.plots()->lossPlot()->pointCount(), 0);
+  }
+
+  // The look comes from resources/: every palette name in workbench.qss resolves, the SVG icons
+  // render (Qt's SVG plugin is there), and the sheet's rules reach the widgets that select them.
+  void lookComesFromTheResources() {
+    const QString sheet = qApp->styleSheet();
+    QVERIFY(sheet.contains("#fieldFrame"));
+    QVERIFY2(!sheet.contains('@'), qPrintable(sheet));
+    QVERIFY(!style::appIcon().pixmap(48).isNull());
+    MainWindow w(test::gui_config());
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto* actions = w.trainingActions();
+    for (QAction* a : {actions->start(), actions->pause(), actions->step(), actions->stop(), actions->reset()})
+      QVERIFY2(!a->icon().pixmap(16).isNull(), qPrintable(a->objectName()));
+    // The banner's background, in its left margin, follows its level.
+    auto* banner = w.banner();
+    const auto background = [banner] { return banner->grab().toImage().pixelColor(5, banner->height() / 2).name(); };
+    banner->show(MessageBanner::Level::Error, "Error", "the first message");
+    QCOMPARE(background(), palette::errorTint().name());
+    banner->show(MessageBanner::Level::Info, "Info", "the second message");
+    QCOMPARE(background(), palette::infoTint().name());
   }
 
   void fieldsEditTheConfig() {

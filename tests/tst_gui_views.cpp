@@ -36,7 +36,10 @@ class TestGuiViews : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() { test::isolate_settings("tst_gui_views"); }
+  void initTestCase() {
+    test::isolate_settings("tst_gui_views");
+    test::use_workbench_look();
+  }
 
   void eventLoopStallWhileTrainingAndMapping() {
     MainWindow w(test::gui_config());

@@ -12,6 +12,8 @@
 #include <QVBoxLayout>
 
 #include "field_help.h"
+#include "palette.h"
+#include "style.h"
 
 namespace moco {
 namespace {
@@ -27,7 +29,7 @@ void configureSpinBox(Box* box) {
   box->setAccelerated(true);
 }
 
-// Sets the "invalid" property the panel's style sheet draws as a red frame (tests read it too).
+// Sets the "invalid" property workbench.qss draws as a red frame (tests read it too).
 void markInvalid(QWidget* widget, bool invalid) {
   if (widget->property("invalid").toBool() == invalid) return;
   widget->setProperty("invalid", invalid);
@@ -160,12 +162,12 @@ QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, c
     b.message = new QLabel;
     b.message->setObjectName(key + ".message");
     b.message->setWordWrap(true);
-    b.message->setStyleSheet("color: #d62728;");
+    b.message->setProperty("role", "fieldMessage");
     b.message->hide();
     layout->addWidget(b.message);
   }
   const QString& key = keys.front();
-  const QString badge = is_live_field(key.toStdString()) ? QStringLiteral(" <span style='color:#ff7f0e'>⚡</span>") : QString();
+  const QString badge = is_live_field(key.toStdString()) ? QStringLiteral(" ") + style::liveBadge() : QString();
   auto* title = new QLabel(label + badge);
   title->setMinimumWidth(kLabelWidth);
   title->setToolTip(tooltipFor(key));
@@ -203,7 +205,7 @@ void ConfigBinder::showIssues() {
     if (it->widget) {
       markInvalid(it->widget, !text.isEmpty());
       it->widget->setToolTip(text.isEmpty() ? tooltipFor(it.key())
-                                            : QStringLiteral("<p style='color:#d62728'>⚠ %1</p>").arg(text.toHtmlEscaped()) +
+                                            : QStringLiteral("<p style='color:%1'>⚠ %2</p>").arg(palette::hex(palette::red()), text.toHtmlEscaped()) +
                                                   tooltipFor(it.key()));
     }
     if (it->message) {

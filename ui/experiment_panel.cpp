@@ -21,6 +21,7 @@
 #include "config_binder.h"
 #include "field_help.h"
 #include "momentum_control.h"
+#include "style.h"
 
 namespace moco {
 namespace {
@@ -46,10 +47,6 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
   auto* content = new QWidget;
   content->setObjectName("experimentContent");
-  // A red frame marks a field that moco::validate rejects (the binder sets the property); valid
-  // fields keep a transparent one so nothing moves when it appears.
-  content->setStyleSheet("QFrame#fieldFrame { border: 2px solid transparent; border-radius: 4px; }"
-                         "QFrame#fieldFrame[invalid=\"true\"] { border-color: #d62728; background: #fdecea; }");
   auto* column = new QVBoxLayout(content);
   column->setContentsMargins(8, 8, 8, 8);
   column->setSpacing(10);
@@ -57,12 +54,11 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   problems_ = new QLabel;
   problems_->setObjectName("problems");
   problems_->setWordWrap(true);
-  problems_->setStyleSheet("QLabel { background: #fdecea; color: #a61b1b; border: 1px solid #f5c2c0; border-radius: 4px; padding: 6px; }");
   problems_->hide();
-  trainingNote_ = new QLabel(tr("Training: fields marked <span style='color:#ff7f0e'>⚡</span> change the running "
-                                "session at its next step; the others apply at the next Start."));
+  trainingNote_ = new QLabel(tr("Training: fields marked %1 change the running session at its next step; the others "
+                                "apply at the next Start.").arg(style::liveBadge()));
+  trainingNote_->setObjectName("trainingNote");
   trainingNote_->setWordWrap(true);
-  trainingNote_->setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #ffd8a8; border-radius: 4px; padding: 6px; }");
   trainingNote_->hide();
   column->addWidget(problems_);
   column->addWidget(trainingNote_);

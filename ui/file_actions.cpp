@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QMenu>
 #include <QRegularExpression>
-#include <QStyle>
 #include <QWidget>
 
 #include "api/analysis.h"
@@ -16,6 +15,7 @@
 #include "run.h"
 #include "run_files.h"
 #include "session_controller.h"
+#include "style.h"
 
 namespace moco {
 namespace {
@@ -40,8 +40,8 @@ FileActions::FileActions(Context context) : QObject(context.window), c_(std::mov
   saveCheckpoint_ = action(this, tr("Save checkpoint…"), {}, tr("Save the running session's whole state (moco-train --resume reads it)"));
   exportEncoder_ = action(this, tr("Export encoder for PyTorch…"), {}, tr("Save the query encoder's state dict (torch.load reads it)"));
   exportCsv_ = action(this, tr("Export metrics as CSV…"), {}, tr("Every step's metrics of the selected run as CSV"));
-  openRun_->setIcon(c_.window->style()->standardIcon(QStyle::SP_DirOpenIcon));
-  saveRun_->setIcon(c_.window->style()->standardIcon(QStyle::SP_DialogSaveButton));
+  for (auto* a : {openExperiment_, openRun_}) a->setIcon(style::icon("open"));
+  for (auto* a : {saveExperiment_, saveRun_}) a->setIcon(style::icon("save"));
   for (auto* a : {openExperiment_, saveExperiment_, openRun_, saveRun_}) c_.window->addAction(a);
 
   connect(openExperiment_, &QAction::triggered, this, [this] {

@@ -4,6 +4,8 @@
 #include <QLabel>
 #include <QToolButton>
 
+#include "style.h"
+
 namespace moco {
 
 MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent), text_(new QLabel) {
@@ -23,13 +25,10 @@ MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent), text_(new QLabel
 }
 
 void MessageBanner::show(Level level, const QString& title, const QString& message) {
-  struct Look { const char *background, *border, *text; };
-  const Look look = level == Level::Error     ? Look{"#fdecea", "#f5c2c0", "#8a1c1c"}
-                    : level == Level::Warning ? Look{"#fff4e5", "#ffd8a8", "#7a4500"}
-                                              : Look{"#e8f1fb", "#b6d4f2", "#1b4a7a"};
-  setStyleSheet(QStringLiteral("#messageBanner { background: %1; border: 1px solid %2; border-radius: 4px; }"
-                               " QLabel { background: transparent; border: none; color: %3; }")
-                    .arg(look.background, look.border, look.text));
+  // workbench.qss colours the banner by this property.
+  style::setStyleProperty(this, "level", level == Level::Error     ? "error"
+                                         : level == Level::Warning ? "warning"
+                                                                   : "info");
   text_->setText(QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), message.toHtmlEscaped().replace('\n', "<br>")));
   QFrame::show();
 }

@@ -44,7 +44,7 @@ MomentumControl::MomentumControl(QWidget* parent) : QWidget(parent), slider_(new
   const char* marks[] = {"0", "0.9", "0.99", "0.999", "0.9999"};
   for (int i = 0; i < 5; ++i) {
     auto* mark = new QLabel(marks[i]);
-    mark->setStyleSheet("color: #666; font-size: 8pt;");
+    mark->setProperty("role", "scaleMark");
     mark->setAlignment(i == 0 ? Qt::AlignLeft : i == 4 ? Qt::AlignRight : Qt::AlignHCenter);
     grid->addWidget(mark, 1, i);
   }

@@ -1,15 +1,16 @@
 #include "training_actions.h"
 
 #include <QAction>
-#include <QStyle>
 #include <QToolBar>
 #include <QWidget>
 
+#include "style.h"
+
 namespace moco {
 namespace {
-QAction* makeAction(QWidget* window, QStyle::StandardPixmap icon, const QString& text, const QKeySequence& key,
-                    const QString& tip, const char* name) {
-  auto* action = new QAction(window->style()->standardIcon(icon), text, window);
+// Each action's icon is resources/icons/toolbar/<name>.svg.
+QAction* makeAction(QWidget* window, const QString& text, const QKeySequence& key, const QString& tip, const char* name) {
+  auto* action = new QAction(style::icon(name), text, window);
   action->setShortcut(key);
   action->setShortcutContext(Qt::WindowShortcut);
   action->setToolTip(QStringLiteral("%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText)));
@@ -20,15 +21,15 @@ QAction* makeAction(QWidget* window, QStyle::StandardPixmap icon, const QString&
 }  // namespace
 
 TrainingActions::TrainingActions(QWidget* window) : QObject(window) {
-  start_ = makeAction(window, QStyle::SP_MediaPlay, tr("Start"), QKeySequence(Qt::CTRL | Qt::Key_Return),
+  start_ = makeAction(window, tr("Start"), QKeySequence(Qt::CTRL | Qt::Key_Return),
                       tr("Start a new run of the experiment"), "start");
-  pause_ = makeAction(window, QStyle::SP_MediaPause, tr("Pause"), QKeySequence(Qt::Key_Space), tr("Pause or resume training"),
+  pause_ = makeAction(window, tr("Pause"), QKeySequence(Qt::Key_Space), tr("Pause or resume training"),
                       "pause");
-  step_ = makeAction(window, QStyle::SP_MediaSkipForward, tr("Step"), QKeySequence(Qt::Key_S),
+  step_ = makeAction(window, tr("Step"), QKeySequence(Qt::Key_S),
                      tr("Train exactly one iteration, then stay paused"), "step");
-  stop_ = makeAction(window, QStyle::SP_MediaStop, tr("Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period),
+  stop_ = makeAction(window, tr("Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period),
                      tr("Stop training after the current step"), "stop");
-  reset_ = makeAction(window, QStyle::SP_BrowserReload, tr("Reset"), QKeySequence(Qt::CTRL | Qt::Key_R),
+  reset_ = makeAction(window, tr("Reset"), QKeySequence(Qt::CTRL | Qt::Key_R),
                       tr("Stop, forget the current run and clear the plots"), "reset");
   update(SessionState::Idle, false, {});
 }
@@ -47,7 +48,7 @@ void TrainingActions::update(SessionState state, bool active, const QString& con
   const bool paused = state == SessionState::Paused;
   pause_->setEnabled(active && state != SessionState::Loading);
   pause_->setText(paused ? tr("Resume") : tr("Pause"));
-  pause_->setIcon(static_cast<QWidget*>(parent())->style()->standardIcon(paused ? QStyle::SP_MediaPlay : QStyle::SP_MediaPause));
+  pause_->setIcon(style::icon(paused ? "start" : "pause"));
   // Step trains one iteration and pauses; before a run exists it starts one that waits after it.
   step_->setEnabled(active ? state != SessionState::Loading : valid);
   stop_->setEnabled(active);

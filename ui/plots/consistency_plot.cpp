@@ -26,7 +26,7 @@ void ConsistencyPlot::addCurve(const EvalReport& report, const QString& name, co
   auto* g = addGraph();
   g->setName(name);
   g->setPen(QPen(colour, latest ? 1.8 : 1.2));
-  g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, latest ? Qt::white : colour, latest ? 6 : 4));
+  g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, latest ? palette::paper() : colour, latest ? 6 : 4));
   for (const auto& [age, cosine] : points) {
     g->addData(double(age), cosine);
     lowest_ = std::min(lowest_, cosine);

@@ -107,7 +107,7 @@ void EvalPlot::rebuild() {
       auto* g = addGraph(xAxis, s.rightAxis ? yAxis2 : yAxis);
       g->setName(several ? run->name + " · " + s.name : s.name);
       g->setPen(QPen(colour, 1.8, s.style));
-      g->setScatterStyle(QCPScatterStyle(s.shape, colour, Qt::white, 6));
+      g->setScatterStyle(QCPScatterStyle(s.shape, colour, palette::paper(), 6));
       for (const auto& r : run->evals) {
         const double v = s.value(r);
         if (!measured(v)) continue;

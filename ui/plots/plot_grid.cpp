@@ -21,6 +21,7 @@
 #include "palette.h"
 #include "queue_age_histogram.h"
 #include "run.h"
+#include "style.h"
 
 namespace moco {
 namespace {
@@ -79,6 +80,7 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
                             "steps re-encoded by the current key encoder). A few seconds on a CPU (about 4 s for the default experiment on 2 cores). 0 = off."));
   evaluate_ = new QPushButton(tr("Evaluate"));
   evaluate_->setObjectName("evaluate");
+  evaluate_->setIcon(style::icon("evaluate"));
   evaluate_->setToolTip(tr("Evaluate now: kNN, linear probe, alignment/uniformity, queue consistency (the run pauses "
                            "for its duration)"));
   bar->addWidget(evalEvery_);

@@ -6,6 +6,8 @@
 #include <QMenu>
 #include <QMessageBox>
 
+#include "palette.h"
+
 namespace moco {
 namespace {
 constexpr double kPngScale = 2.0;  // exported PNGs at twice the screen resolution: crisp on slides
@@ -15,7 +17,7 @@ QCPItemText* addEmptyNote(QCustomPlot* plot, const QString& text) {
   auto* note = new QCPItemText(plot);
   note->position->setType(QCPItemPosition::ptAxisRectRatio);
   note->position->setCoords(0.5, 0.5);
-  note->setColor(QColor(120, 120, 120));
+  note->setColor(palette::muted());
   note->setText(text);
   return note;
 }
@@ -35,12 +37,12 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel, c
   for (QCPAxis* axis : {plot->xAxis, plot->yAxis, plot->yAxis2}) {  // yAxis2: for plots that show it
     axis->setTickLabelFont(font);
     axis->setLabelFont(font);
-    axis->setBasePen(QPen(QColor(150, 150, 150)));
-    axis->setTickPen(QPen(QColor(150, 150, 150)));
-    axis->setSubTickPen(QPen(QColor(190, 190, 190)));
-    axis->setTickLabelColor(QColor(60, 60, 60));
-    axis->setLabelColor(QColor(60, 60, 60));
-    axis->grid()->setPen(QPen(QColor(228, 228, 228), 1, Qt::SolidLine));
+    axis->setBasePen(QPen(palette::rule()));
+    axis->setTickPen(QPen(palette::rule()));
+    axis->setSubTickPen(QPen(palette::hairline()));
+    axis->setTickLabelColor(palette::ink());
+    axis->setLabelColor(palette::ink());
+    axis->grid()->setPen(QPen(palette::gridLine(), 1, Qt::SolidLine));
     axis->grid()->setSubGridVisible(false);
     axis->setPadding(2);
     axis->setLabelPadding(3);
@@ -48,8 +50,8 @@ void stylePlot(QCustomPlot* plot, const QString& title, const QString& xLabel, c
   plot->xAxis->setLabel(xLabel);
   plot->yAxis->setLabel(yLabel);
   plot->legend->setFont(font);
-  plot->legend->setBrush(QColor(255, 255, 255, 210));
-  plot->legend->setBorderPen(QPen(QColor(210, 210, 210)));
+  plot->legend->setBrush(palette::faded(palette::paper(), 210));
+  plot->legend->setBorderPen(QPen(palette::hairline()));
   plot->legend->setIconSize(18, 8);
   plot->legend->setRowSpacing(-2);
   plot->axisRect()->setAutoMargins(QCP::msLeft | QCP::msBottom);

@@ -24,7 +24,7 @@ QLabel* imageLabel(const QPixmap& pixmap, const QString& caption, QWidget* paren
   box->setPixmap(pixmap);
   box->setFixedSize(kImageSide, kImageSide);
   box->setAlignment(Qt::AlignCenter);
-  box->setStyleSheet("background: #202020; border-radius: 2px;");
+  box->setProperty("role", "image");
   box->setToolTip(caption);
   return box;
 }
@@ -32,7 +32,7 @@ QLabel* imageLabel(const QPixmap& pixmap, const QString& caption, QWidget* paren
 QLabel* small(const QString& text, QWidget* parent) {
   auto* label = new QLabel(text, parent);
   label->setWordWrap(true);
-  label->setStyleSheet("color: #555; font-size: 8pt;");
+  label->setProperty("role", "caption");
   label->setMaximumWidth(kImageSide);
   label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
   return label;
@@ -52,7 +52,7 @@ AugmentPairsView::AugmentPairsView(QWidget* parent) : QWidget(parent) {
   count_->setValue(kDefaultPairs);
   count_->setPrefix(tr("images: "));
   status_ = new QLabel;
-  status_->setStyleSheet("color: #666;");
+  status_->setProperty("role", "status");
   auto* legend = new QLabel(tr("<span style='color:%1'>■</span> query crop &nbsp; <span style='color:%2'>■</span> key crop"
                                " &nbsp;·&nbsp; two independent random views of one image: a positive pair")
                                 .arg(palette::blue().name(), palette::orange().name()));
@@ -137,7 +137,6 @@ void AugmentPairsView::show(std::vector<PairPreview> pairs) {
 QWidget* AugmentPairsView::card(const PairPreview& pair) {
   auto* card = new QFrame;
   card->setObjectName("pairCard");
-  card->setStyleSheet("#pairCard { background: white; border: 1px solid #ddd; border-radius: 6px; }");
   auto* grid = new QGridLayout(card);
   grid->setContentsMargins(8, 6, 8, 8);
   grid->setHorizontalSpacing(8);

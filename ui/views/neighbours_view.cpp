@@ -12,7 +12,6 @@
 
 #include "dataset_cache.h"
 #include "image_convert.h"
-#include "palette.h"
 #include "session_controller.h"
 
 namespace moco {
@@ -48,7 +47,7 @@ NeighboursView::NeighboursView(SessionController* controller, DatasetCache* data
   find->setObjectName("findNeighbours");
   find->setToolTip(tr("Search with the encoder as it is now (between two training steps)"));
   status_ = new QLabel;
-  status_->setStyleSheet("color: #666;");
+  status_->setProperty("role", "status");
   status_->setWordWrap(true);
   bar->addWidget(index_);
   bar->addWidget(random);
@@ -60,6 +59,7 @@ NeighboursView::NeighboursView(SessionController* controller, DatasetCache* data
 
   auto* body = new QHBoxLayout;
   query_ = new QLabel;
+  query_->setObjectName("neighbourQuery");
   query_->setFixedSize(kQuerySide + 12, kQuerySide + 12);
   query_->setAlignment(Qt::AlignCenter);
   queryCaption_ = new QLabel;
@@ -118,7 +118,6 @@ void NeighboursView::showQuery() {
   query_->setPixmap(toPixmap(dataset_image(*dataset, Split::Test, index), kQuerySide));
   query_->setToolTip(tr("query: test image #%1 · %2").arg(index).arg(cls));
   queryCaption_->setText(tr("test image #%1<br><b>%2</b>").arg(index).arg(cls.toHtmlEscaped()));
-  query_->setStyleSheet(QStringLiteral("QLabel { background: white; border: 3px solid %1; border-radius: 4px; }").arg(palette::blue().name()));
 }
 
 void NeighboursView::search() {
@@ -164,12 +163,12 @@ QWidget* NeighboursView::tile(const Neighbour& n, bool queue) const {
   column->setSpacing(1);
   box->setFixedSize(kTileSide + 6, kTileSide + 6);
   box->setAlignment(Qt::AlignCenter);
-  box->setStyleSheet(QStringLiteral("QLabel { background: #202020; border: 3px solid %1; border-radius: 3px; }")
-                         .arg(same ? palette::green().name() : palette::red().name()));
+  box->setProperty("role", "neighbour");
+  box->setProperty("sameClass", same);
   box->setToolTip(tr("training image #%1 · %2%3").arg(n.index).arg(cls).arg(same ? tr(" (same class)") : QString()));
   auto* caption = new QLabel(text + "<br>" + cls.toHtmlEscaped());
   caption->setAlignment(Qt::AlignHCenter);
-  caption->setStyleSheet("font-size: 8pt; color: #444;");
+  caption->setProperty("role", "caption");
   column->addWidget(box, 0, Qt::AlignHCenter);
   column->addWidget(caption);
   return tile;

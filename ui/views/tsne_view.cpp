@@ -64,7 +64,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   points_->setPrefix(tr("images: "));
   points_->setToolTip(tr("Test images mapped (the first N). More points take longer."));
   status_ = new QLabel(tr("Start or pause a run, then take a snapshot."));
-  status_->setStyleSheet("color: #666;");
+  status_->setProperty("role", "status");
   status_->setWordWrap(true);  // never widens the window
   bar->addWidget(snapshotButton_);
   bar->addWidget(every_);
@@ -87,7 +87,6 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
 
   card_ = new QFrame(plot_);
   card_->setObjectName("hoverCard");
-  card_->setStyleSheet("#hoverCard { background: white; border: 1px solid #bbb; border-radius: 4px; }");
   card_->setAttribute(Qt::WA_TransparentForMouseEvents);
   auto* cardLayout = new QVBoxLayout(card_);
   cardLayout->setContentsMargins(5, 5, 5, 4);
