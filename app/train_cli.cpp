@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/analysis.h"
+#include "api/fields.h"
 #include "api/run_folder.h"
 #include "cli_errors.h"
 #include "io/atomic_file.h"
@@ -90,7 +91,7 @@ int run_train_command(const TrainCommand& cmd) {
     loop.checkpoint_every = config.run.checkpoint_every;
     if (!cmd.quiet)
       std::cerr << "moco-train: " << dataset->name << " (" << dataset->train.size() << " train images), "
-                << config.model.encoder << "/" << config.model.head << ", K " << config.moco.queue_size << ", batch "
+                << to_string(config.model.encoder) << "/" << to_string(config.model.head) << ", K " << config.moco.queue_size << ", batch "
                 << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
                 << " on " << describe_device(trainer.device()) << std::endl;
 

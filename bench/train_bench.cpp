@@ -19,10 +19,12 @@
 #include <nlohmann/json.hpp>
 
 #include "api/analysis.h"
+#include "api/fields.h"
 #include "data/dataset.h"
-#include "runtime/rng.h"
 #include "runtime/device.h"
+#include "runtime/rng.h"
 #include "train/trainer.h"
+#include "train/training_loop.h"
 
 namespace {
 // Operators our code calls directly (not those they call inside), less the views, which launch no
@@ -92,10 +94,16 @@ int main(int argc, char** argv) {
     const auto fixed = trainer.next_views();
     std::vector<double> losses;
     auto run = [&](int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        if (mode == "e2e") losses.push_back(trainer.step().loss);
-        else if (mode == "engine") losses.push_back(trainer.step_on_views(fixed).loss);
-        else trainer.next_views();
+      if (mode == "e2e") {  // the loop moco-train and the workbench run, without a run folder
+        moco::LoopHooks hooks;
+        hooks.after_step = [&](const moco::StepMetrics& m) { losses.push_back(m.loss); };
+        const auto result = moco::run_training(trainer, {trainer.steps_done() + n, 0}, hooks, nullptr);
+        if (result.end != moco::LoopEnd::Finished) throw std::runtime_error(result.message);
+      } else {
+        for (int64_t i = 0; i < n; ++i) {
+          if (mode == "engine") losses.push_back(trainer.step_on_views(fixed).loss);
+          else trainer.next_views();
+        }
       }
       sync();
     };
@@ -124,7 +132,7 @@ int main(int argc, char** argv) {
     nlohmann::json out = {{"implementation", "moco-workbench"},
                           {"variant", mode},
                           {"preset", preset},
-                          {"encoder", config.model.encoder},
+                          {"encoder", moco::to_string(config.model.encoder)},
                           {"device", moco::describe_device(trainer.device())},
                           {"steps", steps},
                           {"warmup", warmup},

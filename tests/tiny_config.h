@@ -8,7 +8,7 @@ namespace moco::test {
 // MoCo v2 shrunk: narrow CNN, small queue and batch, CPU.
 inline Config tiny_config() {
   Config c = preset_v2();
-  c.data.dataset = "synthetic";
+  c.data.dataset = DatasetName::Synthetic;
   c.data.path.clear();
   c.data.synthetic_per_class = 16;
   c.data.synthetic_size = 16;
@@ -17,7 +17,7 @@ inline Config tiny_config() {
   c.moco.queue_size = 64;
   c.moco.bn_splits = 2;
   c.optim.batch_size = 16;
-  c.run.device = "cpu";
+  c.run.device = DeviceChoice::Cpu;
   c.run.epochs = 2;
   c.run.seed = 3;
   return c;

@@ -143,8 +143,8 @@ class TestCheckpoint : public QObject {
 
   void exportedStateDictLoadsWithTorchNames() {
     Config c = test::tiny_config();
-    c.model.encoder = "resnet18_cifar";
-    c.model.head = "mlp";
+    c.model.encoder = EncoderArch::Resnet18Cifar;
+    c.model.head = HeadType::Mlp;
     Trainer t(c, test::tiny_dataset());
     const std::string path = dir_.filePath("encoder.pth").toStdString();
     export_state_dict(*t.model().query, path);

@@ -1,7 +1,10 @@
 // Presets, JSON round trip, unknown keys, validation with field names, --set.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest/QtTest>
 
 #include "api/config.h"
+#include "api/fields.h"
 
 using namespace moco;
 
@@ -12,8 +15,8 @@ class TestConfig : public QObject {
  private slots:
   void presetsFollowThePapers() {
     const Config v1 = preset_v1(), v2 = preset_v2();
-    QCOMPARE(v1.model.head, std::string("linear"));
-    QCOMPARE(v2.model.head, std::string("mlp"));
+    QCOMPARE(v1.model.head, HeadType::Linear);
+    QCOMPARE(v2.model.head, HeadType::Mlp);
     QCOMPARE(v1.moco.temperature, 0.07);
     QCOMPARE(v2.moco.temperature, 0.2);
     QCOMPARE(v1.augment.jitter_p, 1.0);  // v1 jitters always, with hue 0.4
@@ -22,8 +25,8 @@ class TestConfig : public QObject {
     QCOMPARE(v2.augment.jitter_p, 0.8);
     QCOMPARE(v2.augment.hue, 0.1);
     QCOMPARE(v2.augment.blur_p, 0.5);
-    QCOMPARE(v2.optim.schedule, std::string("cosine"));
-    QCOMPARE(v1.optim.schedule, std::string("step"));
+    QCOMPARE(v2.optim.schedule, LrSchedule::Cosine);
+    QCOMPARE(v1.optim.schedule, LrSchedule::Step);
     QVERIFY(validate(v1).empty());
     QVERIFY(validate(v2).empty());
     QVERIFY_EXCEPTION_THROWN(preset_by_name("v3"), std::invalid_argument);
@@ -79,12 +82,10 @@ class TestConfig : public QObject {
     QTest::newRow("splits") << "moco.bn_splits" << "3" << "moco.bn_splits";
     QTest::newRow("batch 1") << "optim.batch_size" << "1" << "optim.batch_size";
     QTest::newRow("lr") << "optim.lr" << "-1" << "optim.lr";
-    QTest::newRow("schedule") << "optim.schedule" << "linear" << "optim.schedule";
     QTest::newRow("probability") << "augment.blur_p" << "2" << "augment.blur_p";
     QTest::newRow("scale order") << "augment.crop_scale_min" << "0.9" << "augment.crop_scale_min";
-    QTest::newRow("encoder") << "model.encoder" << "vgg" << "model.encoder";
-    QTest::newRow("device") << "run.device" << "tpu" << "run.device";
-    QTest::newRow("dataset") << "data.dataset" << "cifar" << "data.dataset";
+    QTest::newRow("epochs") << "run.epochs" << "-2" << "run.epochs";
+    QTest::newRow("hue") << "augment.hue" << "0.7" << "augment.hue";
   }
   void validationNamesEveryField() {
     QFETCH(QString, key);
@@ -117,10 +118,68 @@ class TestConfig : public QObject {
     set_config_value(c, "optim.milestones", "[0.5, 0.75]");
     QCOMPARE(c.moco.momentum, 0.999);
     QVERIFY(c.moco.symmetric);
-    QCOMPARE(c.model.encoder, std::string("resnet18_cifar"));
+    QCOMPARE(c.model.encoder, EncoderArch::Resnet18Cifar);
     QCOMPARE(c.optim.milestones.size(), size_t(2));
     QVERIFY_EXCEPTION_THROWN(set_config_value(c, "moco.nope", "1"), std::invalid_argument);
     QVERIFY_EXCEPTION_THROWN(set_config_value(c, "moco.momentum", "high"), std::invalid_argument);
+  }
+
+  // Choices are typed: a value that is not one of them never reaches a Config, and the error names
+  // the key and the choices.
+  void unknownChoicesAreRejectedNamingTheChoices_data() {
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("choices");
+    QTest::newRow("schedule") << "optim.schedule" << "linear" << "cosine, step or constant";
+    QTest::newRow("encoder") << "model.encoder" << "vgg" << "small_cnn or resnet18_cifar";
+    QTest::newRow("device") << "run.device" << "tpu" << "auto, cpu or cuda";
+    QTest::newRow("dataset") << "data.dataset" << "cifar" << "fashion-mnist, synthetic or idx";
+  }
+  void unknownChoicesAreRejectedNamingTheChoices() {
+    QFETCH(QString, key);
+    QFETCH(QString, value);
+    QFETCH(QString, choices);
+    Config c = preset_v2();
+    for (const bool from_json : {false, true}) {
+      try {
+        if (from_json) config_from_json(QString(R"({"%1": {"%2": "%3"}})").arg(key.section('.', 0, 0), key.section('.', 1), value).toStdString());
+        else set_config_value(c, key.toStdString(), value.toStdString());
+        QFAIL("expected an error");
+      } catch (const std::invalid_argument& e) {
+        QVERIFY2(QString(e.what()).contains(key) && QString(e.what()).contains(choices), e.what());
+      }
+    }
+  }
+
+  // The field table is the configuration: every key of the JSON has exactly one entry, and every
+  // entry's spelling round-trips through the typed accessors.
+  void fieldTableCoversEveryKey() {
+    const QJsonObject json = QJsonDocument::fromJson(QByteArray::fromStdString(to_json(Config{}))).object();
+    QStringList keys;
+    for (auto section = json.begin(); section != json.end(); ++section) {
+      if (!section->isObject()) keys << section.key();
+      else
+        for (const auto& name : section->toObject().keys()) keys << section.key() + "." + name;
+    }
+    QCOMPARE(int(config_fields().size()), keys.size());
+    for (const auto& key : keys) QVERIFY2(find_field(key.toStdString()), qPrintable(key));
+    for (const auto& f : config_fields()) {
+      QVERIFY2(!f.help.empty() && !f.label.empty(), f.key.c_str());
+      if (f.kind == FieldKind::Choice) QCOMPARE(f.choice_labels.size(), f.choices.size());
+    }
+    QCOMPARE(to_string(EncoderArch::Resnet18Cifar), std::string("resnet18_cifar"));
+    Config c;
+    set_field_text(c, "optim.schedule", "step");
+    QCOMPARE(c.optim.schedule, LrSchedule::Step);
+    set_field_number(c, "moco.queue_size", 512);
+    QCOMPARE(field_number(c, "moco.queue_size"), 512.0);
+    QVERIFY(is_live_field("moco.momentum") && is_live_field("augment.blur_p") && !is_live_field("moco.queue_size"));
+    Config live = c;
+    live.moco.momentum = 0.5;
+    live.moco.queue_size = 7;
+    copy_live_fields(live, c);
+    QCOMPARE(c.moco.momentum, 0.5);
+    QCOMPARE(c.moco.queue_size, int64_t(512));
   }
 };
 

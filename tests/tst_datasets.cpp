@@ -106,7 +106,7 @@ class TestDatasets : public QObject {
     write_gz(folder.filePath("t10k-images-idx3-ubyte.gz"), header(0x803, {1, 2, 2}) + pixels(4));
     write_gz(folder.filePath("t10k-labels-idx1-ubyte.gz"), header(0x801, {1}) + std::string("\x01", 1));
     DataConfig d;
-    d.dataset = "idx";
+    d.dataset = DatasetName::Idx;
     d.path = folder.path().toStdString();
     expect_error([&] { load_dataset(d); }, "holds 3 images but");
     write_gz(folder.filePath("train-labels-idx1-ubyte.gz"), header(0x801, {3}) + std::string("\x01\x02\x00", 3));

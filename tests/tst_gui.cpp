@@ -115,9 +115,9 @@ class TestGui : public QObject {
     auto* box = qobject_cast<QComboBox*>(preset);
     box->setCurrentIndex(box->findData("v1"));
     emit box->activated(box->currentIndex());
-    QCOMPARE(panel->config().model.head, std::string("linear"));
+    QCOMPARE(panel->config().model.head, HeadType::Linear);
     QCOMPARE(panel->config().moco.temperature, 0.07);
-    QCOMPARE(panel->config().data.dataset, std::string("synthetic"));  // data is kept
+    QCOMPARE(panel->config().data.dataset, DatasetName::Synthetic);  // data is kept
     QCOMPARE(panel->config().run.total_steps, int64_t(1000000));      // and the run's length
   }
 
@@ -235,7 +235,7 @@ class TestGui : public QObject {
     MainWindow w(test::gui_config());
     w.show();
     Config missing = test::gui_config();
-    missing.data.dataset = "idx";
+    missing.data.dataset = DatasetName::Idx;
     missing.data.path = "/nonexistent/moco-data";
     w.experimentPanel()->setConfig(missing);
     QVERIFY(w.trainingActions()->start()->isEnabled());

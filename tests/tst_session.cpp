@@ -85,7 +85,7 @@ class TestSession : public QObject {
 
   void failuresBecomeEvents() {
     Config c = test::tiny_config();
-    c.data.dataset = "idx";
+    c.data.dataset = DatasetName::Idx;
     c.data.path = "/no/such/folder";
     TrainingSession session(c);
     session.start();

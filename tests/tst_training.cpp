@@ -24,7 +24,7 @@ class TestTraining : public QObject {
     c.optim.batch_size = 64;
     c.optim.lr = 0.06;
     c.run.epochs = 10;  // 16 steps per epoch
-    c.run.device = "cpu";
+    c.run.device = DeviceChoice::Cpu;
     Trainer trainer(c, std::make_shared<const ImageDataset>(load_dataset(c.data)));
     std::vector<double> losses;
     LoopHooks hooks;

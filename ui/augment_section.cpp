@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QSignalBlocker>
 
+#include "api/fields.h"
 #include "config_binder.h"
 
 namespace moco {
@@ -39,7 +40,8 @@ QWidget* labelled(const QList<QPair<QString, QWidget*>>& parts) {
 
 // A transform applied with probability p: a switch (p > 0) and the probability. Switching off
 // stores p = 0 but keeps the box's value, so switching on again restores it.
-QWidget* probabilityToggle(ConfigBinder* binder, const QString& key, FieldRef<double> ref) {
+QWidget* probabilityToggle(ConfigBinder* binder, const QString& key) {
+  const std::string name = key.toStdString();
   auto* box = new QWidget;
   auto* row = new QHBoxLayout(box);
   row->setContentsMargins(0, 0, 0, 0);
@@ -54,19 +56,19 @@ QWidget* probabilityToggle(ConfigBinder* binder, const QString& key, FieldRef<do
   p->setKeyboardTracking(false);
   row->addWidget(on);
   row->addWidget(p, 1);
-  binder->addCustom(key, box, [on, p, ref](const Config& c) {
-    const double value = ref(const_cast<Config&>(c));
+  binder->addCustom(key, box, [on, p, name](const Config& c) {
+    const double value = field_number(c, name);
     QSignalBlocker blockOn(on), blockP(p);
     on->setChecked(value > 0.0);
     if (value > 0.0 || p->value() == 0.0) p->setValue(value > 0.0 ? value : kDefaultProbability);
     p->setEnabled(value > 0.0);
   });
-  QObject::connect(on, &QCheckBox::toggled, binder, [binder, key, ref, p](bool checked) {
+  QObject::connect(on, &QCheckBox::toggled, binder, [binder, key, name, p](bool checked) {
     p->setEnabled(checked);
-    binder->edit(key, [&](Config& c) { ref(c) = checked ? p->value() : 0.0; });
+    binder->edit(key, [&](Config& c) { set_field_number(c, name, checked ? p->value() : 0.0); });
   });
-  QObject::connect(p, &QDoubleSpinBox::valueChanged, binder, [binder, key, ref, on](double value) {
-    if (on->isChecked()) binder->edit(key, [&](Config& c) { ref(c) = value; });
+  QObject::connect(p, &QDoubleSpinBox::valueChanged, binder, [binder, key, name, on](double value) {
+    if (on->isChecked()) binder->edit(key, [&](Config& c) { set_field_number(c, name, value); });
   });
   return box;
 }
@@ -76,44 +78,32 @@ QWidget* probabilityToggle(ConfigBinder* binder, const QString& key, FieldRef<do
 AugmentSection::AugmentSection(ConfigBinder* b, QWidget* parent) : QGroupBox(tr("Augmentation"), parent) {
   auto* form = new QFormLayout(this);
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  auto range = [&](const char* min, const char* max) {
+    b->addMultiRow(form, {min, max}, pair(b->addField(min), "–", b->addField(max)));
+  };
+  auto toggle = [&](const char* key) { b->addRow(form, key, probabilityToggle(b, key)); };
 
-  auto* crop = b->addBool("augment.crop", [](Config& c) -> bool& { return c.augment.crop; }, tr("on"));
-  b->addRow(form, "augment.crop", tr("Random crop"), crop);
-  auto* scaleMin = b->addDouble("augment.crop_scale_min", [](Config& c) -> double& { return c.augment.crop_scale_min; }, 0.01, 1.0, 2, 0.05);
-  auto* scaleMax = b->addDouble("augment.crop_scale_max", [](Config& c) -> double& { return c.augment.crop_scale_max; }, 0.01, 1.0, 2, 0.05);
-  b->addMultiRow(form, {"augment.crop_scale_min", "augment.crop_scale_max"}, tr("Crop area"), pair(scaleMin, "–", scaleMax));
-  auto* ratioMin = b->addDouble("augment.crop_ratio_min", [](Config& c) -> double& { return c.augment.crop_ratio_min; }, 0.1, 10.0, 2, 0.05);
-  auto* ratioMax = b->addDouble("augment.crop_ratio_max", [](Config& c) -> double& { return c.augment.crop_ratio_max; }, 0.1, 10.0, 2, 0.05);
-  b->addMultiRow(form, {"augment.crop_ratio_min", "augment.crop_ratio_max"}, tr("Aspect ratio"), pair(ratioMin, "–", ratioMax));
-
-  b->addRow(form, "augment.flip_p", tr("Horizontal flip"),
-            probabilityToggle(b, "augment.flip_p", [](Config& c) -> double& { return c.augment.flip_p; }));
-
-  b->addRow(form, "augment.jitter_p", tr("Colour jitter"),
-            probabilityToggle(b, "augment.jitter_p", [](Config& c) -> double& { return c.augment.jitter_p; }));
-  auto* brightness = b->addDouble("augment.brightness", [](Config& c) -> double& { return c.augment.brightness; }, 0.0, 0.99, 2, 0.05);
-  auto* contrast = b->addDouble("augment.contrast", [](Config& c) -> double& { return c.augment.contrast; }, 0.0, 0.99, 2, 0.05);
-  b->addMultiRow(form, {"augment.brightness", "augment.contrast"}, tr("Brightness, contrast"),
-            labelled({{tr("B"), brightness}, {tr("C"), contrast}}));
-  auto* saturation = b->addDouble("augment.saturation", [](Config& c) -> double& { return c.augment.saturation; }, 0.0, 0.99, 2, 0.05);
-  auto* hue = b->addDouble("augment.hue", [](Config& c) -> double& { return c.augment.hue; }, 0.0, 0.5, 2, 0.05);
-  b->addMultiRow(form, {"augment.saturation", "augment.hue"}, tr("Saturation, hue"), labelled({{tr("S"), saturation}, {tr("H"), hue}}));
-
-  b->addRow(form, "augment.grayscale_p", tr("Grayscale"),
-            probabilityToggle(b, "augment.grayscale_p", [](Config& c) -> double& { return c.augment.grayscale_p; }));
-
-  b->addRow(form, "augment.blur_p", tr("Gaussian blur"),
-            probabilityToggle(b, "augment.blur_p", [](Config& c) -> double& { return c.augment.blur_p; }));
-  auto* sigmaMin = b->addDouble("augment.blur_sigma_min", [](Config& c) -> double& { return c.augment.blur_sigma_min; }, 0.01, 10.0, 2, 0.1);
-  auto* sigmaMax = b->addDouble("augment.blur_sigma_max", [](Config& c) -> double& { return c.augment.blur_sigma_max; }, 0.01, 10.0, 2, 0.1);
-  b->addMultiRow(form, {"augment.blur_sigma_min", "augment.blur_sigma_max"}, tr("Blur σ (px)"), pair(sigmaMin, "–", sigmaMax));
-
-  auto* output = b->addInt("augment.output_size", [](Config& c) -> int64_t& { return c.augment.output_size; }, 0, 512);
+  b->addField("augment.crop", tr("on"));
+  b->addRow(form, "augment.crop");
+  range("augment.crop_scale_min", "augment.crop_scale_max");
+  range("augment.crop_ratio_min", "augment.crop_ratio_max");
+  toggle("augment.flip_p");
+  toggle("augment.jitter_p");
+  b->addMultiRow(form, {"augment.brightness", "augment.contrast"},
+                 labelled({{tr("B"), b->addField("augment.brightness")}, {tr("C"), b->addField("augment.contrast")}}),
+                 tr("Brightness, contrast"));
+  b->addMultiRow(form, {"augment.saturation", "augment.hue"},
+                 labelled({{tr("S"), b->addField("augment.saturation")}, {tr("H"), b->addField("augment.hue")}}),
+                 tr("Saturation, hue"));
+  toggle("augment.grayscale_p");
+  toggle("augment.blur_p");
+  range("augment.blur_sigma_min", "augment.blur_sigma_max");
+  auto* output = b->addInt("augment.output_size");
   output->setSpecialValueText(tr("input size"));
   output->setSuffix(tr(" px"));
-  b->addRow(form, "augment.output_size", tr("Output size"), output);
-  b->addRow(form, "augment.normalize", tr("Normalise"),
-            b->addBool("augment.normalize", [](Config& c) -> bool& { return c.augment.normalize; }, tr("per-channel mean/std")));
+  b->addRow(form, "augment.output_size");
+  b->addField("augment.normalize", tr("per-channel mean/std"));
+  b->addRow(form, "augment.normalize");
 }
 
 }  // namespace moco

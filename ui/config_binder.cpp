@@ -10,8 +10,12 @@
 #include <QSpinBox>
 #include <QStyle>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
 
-#include "field_help.h"
+#include "api/fields.h"
 #include "palette.h"
 #include "style.h"
 
@@ -68,66 +72,74 @@ ConfigBinder::Binding& ConfigBinder::bind(const QString& key, QWidget* widget, s
   return b;
 }
 
-QDoubleSpinBox* ConfigBinder::addDouble(const QString& key, FieldRef<double> ref, double min, double max, int decimals,
-                                        double step) {
-  auto* box = new QDoubleSpinBox;
-  box->setRange(min, max);
-  box->setDecimals(decimals);
-  box->setSingleStep(step);
-  configureSpinBox(box);
-  bind(key, box, [box, ref](const Config& c) { box->setValue(ref(const_cast<Config&>(c))); });
-  connect(box, &QDoubleSpinBox::valueChanged, this, [this, key, ref](double v) {
-    if (!loading_) edit(key, [&](Config& c) { ref(c) = v; });
-  });
-  return box;
+namespace {
+
+// Spin box bounds from the field's: an open end moves in by the smallest step the box shows, and
+// an unbounded end stops at what the box can hold.
+template <typename Box>
+void setBounds(Box* box, const FieldSpec& f, double resolution, double largest) {
+  const double lo = std::isfinite(f.min) ? f.min + (f.min_open ? resolution : 0.0) : -largest;
+  const double hi = std::isfinite(f.max) ? f.max - (f.max_open ? resolution : 0.0) : largest;
+  box->setRange(std::max(lo, -largest), std::min(hi, largest));
 }
 
-QSpinBox* ConfigBinder::addInt(const QString& key, FieldRef<int64_t> ref, int min, int max) {
-  return addInt(
-      key, [ref](const Config& c) { return ref(const_cast<Config&>(c)); }, [ref](Config& c, int64_t v) { ref(c) = v; }, min,
-      max);
-}
+}  // namespace
 
-QSpinBox* ConfigBinder::addInt(const QString& key, std::function<int64_t(const Config&)> get,
-                               std::function<void(Config&, int64_t)> set, int min, int max) {
-  auto* box = new QSpinBox;
-  box->setRange(min, max);
-  box->setGroupSeparatorShown(true);
-  configureSpinBox(box);
-  bind(key, box, [box, get](const Config& c) { box->setValue(int(get(c))); });
-  connect(box, &QSpinBox::valueChanged, this, [this, key, set](int v) {
-    if (!loading_) edit(key, [&](Config& c) { set(c, v); });
-  });
-  return box;
-}
-
-QComboBox* ConfigBinder::addChoice(const QString& key, FieldRef<std::string> ref,
-                                   const QList<QPair<QString, QString>>& labelValues) {
-  auto* box = new QComboBox;
-  for (const auto& [label, value] : labelValues) box->addItem(label, value);
-  bind(key, box, [box, ref](const Config& c) {
-    const auto value = QString::fromStdString(ref(const_cast<Config&>(c)));
-    int index = box->findData(value);
-    if (index < 0) {  // a value from a hand-written JSON: show it so validation can flag it
-      box->addItem(value, value);
-      index = box->count() - 1;
+QWidget* ConfigBinder::addField(const QString& key, const QString& checkText) {
+  const std::string name = key.toStdString();
+  const FieldSpec& f = field_spec(name);
+  switch (f.kind) {
+    case FieldKind::Bool: {
+      auto* box = new QCheckBox(checkText);
+      bind(key, box, [box, name](const Config& c) { box->setChecked(field_number(c, name) != 0.0); });
+      connect(box, &QCheckBox::toggled, this, [this, key, name](bool on) {
+        if (!loading_) edit(key, [&](Config& c) { set_field_number(c, name, on ? 1.0 : 0.0); });
+      });
+      return box;
     }
-    box->setCurrentIndex(index);
-  });
-  connect(box, &QComboBox::currentIndexChanged, this, [this, key, ref, box](int index) {
-    if (!loading_ && index >= 0) edit(key, [&](Config& c) { ref(c) = box->itemData(index).toString().toStdString(); });
-  });
-  return box;
+    case FieldKind::Int: {
+      auto* box = new QSpinBox;
+      setBounds(box, f, 1.0, double(std::numeric_limits<int>::max()));
+      box->setGroupSeparatorShown(true);
+      configureSpinBox(box);
+      bind(key, box, [box, name](const Config& c) { box->setValue(int(field_number(c, name))); });
+      connect(box, &QSpinBox::valueChanged, this, [this, key, name](int v) {
+        if (!loading_) edit(key, [&](Config& c) { set_field_number(c, name, v); });
+      });
+      return box;
+    }
+    case FieldKind::Real: {
+      auto* box = new QDoubleSpinBox;
+      box->setDecimals(f.decimals);
+      setBounds(box, f, std::pow(10.0, -f.decimals), 1e9);
+      box->setSingleStep(f.step);
+      configureSpinBox(box);
+      bind(key, box, [box, name](const Config& c) { box->setValue(field_number(c, name)); });
+      connect(box, &QDoubleSpinBox::valueChanged, this, [this, key, name](double v) {
+        if (!loading_) edit(key, [&](Config& c) { set_field_number(c, name, v); });
+      });
+      return box;
+    }
+    case FieldKind::Choice: {
+      auto* box = new QComboBox;
+      for (size_t i = 0; i < f.choices.size(); ++i)
+        box->addItem(QString::fromStdString(i < f.choice_labels.size() ? f.choice_labels[i] : f.choices[i]),
+                     QString::fromStdString(f.choices[i]));
+      bind(key, box, [box, name](const Config& c) { box->setCurrentIndex(box->findData(QString::fromStdString(field_text(c, name)))); });
+      connect(box, &QComboBox::currentIndexChanged, this, [this, key, name, box](int index) {
+        if (!loading_ && index >= 0) edit(key, [&](Config& c) { set_field_text(c, name, box->itemData(index).toString().toStdString()); });
+      });
+      return box;
+    }
+    case FieldKind::Text:
+    case FieldKind::RealList: break;
+  }
+  throw std::invalid_argument(name + " has no standard widget: bind it with addCustom");
 }
 
-QCheckBox* ConfigBinder::addBool(const QString& key, FieldRef<bool> ref, const QString& text) {
-  auto* box = new QCheckBox(text);
-  bind(key, box, [box, ref](const Config& c) { box->setChecked(ref(const_cast<Config&>(c))); });
-  connect(box, &QCheckBox::toggled, this, [this, key, ref](bool on) {
-    if (!loading_) edit(key, [&](Config& c) { ref(c) = on; });
-  });
-  return box;
-}
+QSpinBox* ConfigBinder::addInt(const QString& key) { return qobject_cast<QSpinBox*>(addField(key)); }
+
+QComboBox* ConfigBinder::addChoice(const QString& key) { return qobject_cast<QComboBox*>(addField(key)); }
 
 void ConfigBinder::addCustom(const QString& key, QWidget* widget, std::function<void(const Config&)> load) {
   bind(key, widget, std::move(load));
@@ -139,11 +151,11 @@ void ConfigBinder::edit(const QString& key, const std::function<void(Config&)>& 
   emit edited(key);
 }
 
-QWidget* ConfigBinder::addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* field) {
-  return addMultiRow(form, QStringList{key}, label, field ? field : bindings_[key].widget);
+QWidget* ConfigBinder::addRow(QFormLayout* form, const QString& key, QWidget* field) {
+  return addMultiRow(form, QStringList{key}, field ? field : bindings_[key].widget);
 }
 
-QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, const QString& label, QWidget* field) {
+QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, QWidget* field, const QString& label) {
   auto* cell = new QWidget;
   auto* layout = new QVBoxLayout(cell);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -168,7 +180,8 @@ QWidget* ConfigBinder::addMultiRow(QFormLayout* form, const QStringList& keys, c
   }
   const QString& key = keys.front();
   const QString badge = is_live_field(key.toStdString()) ? QStringLiteral(" ") + style::liveBadge() : QString();
-  auto* title = new QLabel(label + badge);
+  const QString text = label.isEmpty() ? QString::fromStdString(field_spec(key.toStdString()).label) : label;
+  auto* title = new QLabel(text + badge);
   title->setMinimumWidth(kLabelWidth);
   title->setToolTip(tooltipFor(key));
   title->setBuddy(bindings_[key].widget);
@@ -185,7 +198,7 @@ QWidget* ConfigBinder::widget(const QString& key) const {
 QString ConfigBinder::tooltipFor(const QString& key) const {
   const QString when = is_live_field(key.toStdString()) ? tr("⚡ Live: a running session takes it at its next step.")
                                         : tr("Applies at the next Start.");
-  const QString help = fieldHelp(key);
+  const QString help = QString::fromStdString(field_spec(key.toStdString()).help);
   return QStringLiteral("<p><b>%1</b></p><p>%2</p><p><i>%3</i></p>").arg(key, help.toHtmlEscaped(), when);
 }
 

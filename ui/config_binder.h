@@ -1,6 +1,7 @@
 // Binds form widgets to fields of a moco::Config by their dotted JSON names ("moco.momentum"):
 // each edit writes the field, re-runs moco::validate and marks every ConfigIssue at its widget
-// (red border, tooltip, message line). The experiment panel builds its form with it.
+// (red border, tooltip, message line). Widgets, ranges, choices, labels, tooltips and the live
+// badge come from core's field table (api/fields.h). The experiment panel builds its form with it.
 #pragma once
 
 #include <QList>
@@ -25,9 +26,6 @@ class QWidget;
 
 namespace moco {
 
-template <typename T>
-using FieldRef = std::function<T&(Config&)>;
-
 class ConfigBinder : public QObject {
   Q_OBJECT
  public:
@@ -40,25 +38,26 @@ class ConfigBinder : public QObject {
   // The issue messages of `key`, one per line; empty when it is valid.
   QString issueText(const QString& key) const;
 
-  // Widgets bound to one field each; their objectName is the key.
-  QDoubleSpinBox* addDouble(const QString& key, FieldRef<double> ref, double min, double max, int decimals, double step);
-  QSpinBox* addInt(const QString& key, FieldRef<int64_t> ref, int min, int max);
-  QSpinBox* addInt(const QString& key, std::function<int64_t(const Config&)> get, std::function<void(Config&, int64_t)> set,
-                   int min, int max);
-  QComboBox* addChoice(const QString& key, FieldRef<std::string> ref, const QList<QPair<QString, QString>>& labelValues);
-  QCheckBox* addBool(const QString& key, FieldRef<bool> ref, const QString& text = {});
+  // The widget the field table gives `key` (objectName = the key): a check box for a Bool, a spin
+  // box with the field's bounds for Int and Real, a combo box of its choices for a Choice.
+  // `checkText` labels a check box.
+  QWidget* addField(const QString& key, const QString& checkText = {});
+  // addField for the widgets a caller adjusts further (special value text, item labels).
+  QSpinBox* addInt(const QString& key);
+  QComboBox* addChoice(const QString& key);
   // Any other widget: `load` shows the config in it; it reports edits through edit().
   void addCustom(const QString& key, QWidget* widget, std::function<void(const Config&)> load);
   // Changes the config on behalf of `key`'s widget, validates and emits edited(key).
   void edit(const QString& key, const std::function<void(Config&)>& change);
 
-  // Adds `key`'s widget to `form` under `label`, with its help tooltip, the live badge (or "applies
-  // at the next Start") and a red message line that validation fills. `field` defaults to the widget
-  // bound to `key` (pass a container holding it to add buttons beside it). Returns the row's field
-  // cell (for QFormLayout::setRowVisible).
-  QWidget* addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* field = nullptr);
-  // One row for several fields shown side by side in `field`: each key gets its own message line.
-  QWidget* addMultiRow(QFormLayout* form, const QStringList& keys, const QString& label, QWidget* field);
+  // Adds `key`'s widget to `form` under the field's label, with its help tooltip, the live badge
+  // (or "applies at the next Start") and a red message line that validation fills. `field`
+  // defaults to the widget bound to `key` (pass a container holding it to add buttons beside it).
+  // Returns the row's field cell (for QFormLayout::setRowVisible).
+  QWidget* addRow(QFormLayout* form, const QString& key, QWidget* field = nullptr);
+  // One row for several fields shown side by side in `field`, under the first field's label (or
+  // `label`): each key gets its own message line.
+  QWidget* addMultiRow(QFormLayout* form, const QStringList& keys, QWidget* field, const QString& label = {});
   QWidget* widget(const QString& key) const;
 
  signals:

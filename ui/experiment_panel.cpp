@@ -14,19 +14,16 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <limits>
 
 #include "api/analysis.h"
 #include "augment_section.h"
 #include "config_binder.h"
-#include "field_help.h"
+#include "api/fields.h"
 #include "momentum_control.h"
 #include "style.h"
 
 namespace moco {
 namespace {
-
-constexpr int kIntMax = std::numeric_limits<int>::max();
 
 QFormLayout* newForm(QGroupBox* group) {
   auto* form = new QFormLayout(group);
@@ -79,7 +76,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setMinimumWidth(360);
 
   connect(binder_, &ConfigBinder::edited, this, [this](const QString& key) {
-    if (key == "data.dataset" && binder_->config().data.dataset == "idx" && binder_->config().data.path.empty()) chooseIdxFolder();
+    if (key == "data.dataset" && binder_->config().data.dataset == DatasetName::Idx && binder_->config().data.path.empty())
+      chooseIdxFolder();
     updateVisibility();
     emit configEdited(key);
   });
@@ -91,10 +89,11 @@ QWidget* ExperimentPanel::buildData() {
   auto* group = new QGroupBox(tr("Data"));
   dataForm_ = newForm(group);
   auto& b = *binder_;
-  const QString fashion = fashion_mnist_installed() ? tr("Fashion-MNIST") : tr("Fashion-MNIST (not installed)");
-  b.addRow(dataForm_, "data.dataset", tr("Dataset"),
-           b.addChoice("data.dataset", [](Config& c) -> std::string& { return c.data.dataset; },
-                       {{fashion, "fashion-mnist"}, {tr("Synthetic shapes"), "synthetic"}, {tr("IDX folder…"), "idx"}}));
+  auto* dataset = b.addChoice("data.dataset");
+  if (!fashion_mnist_installed())
+    dataset->setItemText(dataset->findData(QString::fromStdString(to_string(DatasetName::FashionMnist))),
+                         tr("Fashion-MNIST (not installed)"));
+  b.addRow(dataForm_, "data.dataset");
   path_ = new QLineEdit;
   path_->setPlaceholderText(tr("folder with the IDX files"));
   auto* browse = new QToolButton;
@@ -111,15 +110,13 @@ QWidget* ExperimentPanel::buildData() {
       binder_->edit("data.path", [this](Config& c) { c.data.path = path_->text().toStdString(); });
   });
   connect(browse, &QToolButton::clicked, this, &ExperimentPanel::chooseIdxFolder);
-  pathRow_ = b.addRow(dataForm_, "data.path", tr("Folder"), pathBox);
-  perClassRow_ = b.addRow(dataForm_, "data.synthetic_per_class", tr("Images per class"),
-                          b.addInt("data.synthetic_per_class", [](Config& c) -> int64_t& { return c.data.synthetic_per_class; }, 1, 100000));
-  auto* size = b.addInt("data.synthetic_size", [](Config& c) -> int64_t& { return c.data.synthetic_size; }, 1, 512);
-  size->setSuffix(tr(" px"));
-  sizeRow_ = b.addRow(dataForm_, "data.synthetic_size", tr("Image size"), size);
-  auto* limit = b.addInt("data.train_limit", [](Config& c) -> int64_t& { return c.data.train_limit; }, 0, kIntMax);
-  limit->setSpecialValueText(tr("all"));
-  b.addRow(dataForm_, "data.train_limit", tr("Training images"), limit);
+  pathRow_ = b.addRow(dataForm_, "data.path", pathBox);
+  b.addField("data.synthetic_per_class");
+  perClassRow_ = b.addRow(dataForm_, "data.synthetic_per_class");
+  b.addInt("data.synthetic_size")->setSuffix(tr(" px"));
+  sizeRow_ = b.addRow(dataForm_, "data.synthetic_size");
+  b.addInt("data.train_limit")->setSpecialValueText(tr("all"));
+  b.addRow(dataForm_, "data.train_limit");
   return group;
 }
 
@@ -127,46 +124,39 @@ QWidget* ExperimentPanel::buildMethod() {
   auto* group = new QGroupBox(tr("MoCo"));
   auto* form = newForm(group);
   auto& b = *binder_;
+  // The preset box is a command (it fills in a recipe), not a plain field: activated, not edited.
   preset_ = new QComboBox;
-  preset_->addItem(tr("MoCo v1"), "v1");
-  preset_->addItem(tr("MoCo v2"), "v2");
-  preset_->addItem(tr("custom"), "custom");
+  const FieldSpec& presets = field_spec("preset");
+  for (size_t i = 0; i < presets.choices.size(); ++i)
+    preset_->addItem(QString::fromStdString(presets.choice_labels[i]), QString::fromStdString(presets.choices[i]));
   b.addCustom("preset", preset_, [this](const Config& c) {
     const int index = preset_->findData(QString::fromStdString(c.preset));
-    preset_->setCurrentIndex(index < 0 ? 2 : index);
+    preset_->setCurrentIndex(index < 0 ? preset_->count() - 1 : index);
   });
   connect(preset_, &QComboBox::activated, this, &ExperimentPanel::applyPreset);
-  b.addRow(form, "preset", tr("Preset"));
+  b.addRow(form, "preset");
 
   momentum_ = new MomentumControl;
   b.addCustom("moco.momentum", momentum_, [this](const Config& c) { momentum_->setValue(c.moco.momentum); });
   connect(momentum_, &MomentumControl::valueEdited, this,
           [this](double m) { binder_->edit("moco.momentum", [m](Config& c) { c.moco.momentum = m; }); });
-  b.addRow(form, "moco.momentum", tr("Momentum m"));
-  b.addRow(form, "moco.queue_size", tr("Queue K"),
-           b.addInt("moco.queue_size", [](Config& c) -> int64_t& { return c.moco.queue_size; }, 1, 1 << 20));
-  b.addRow(form, "moco.temperature", tr("Temperature τ"),
-           b.addDouble("moco.temperature", [](Config& c) -> double& { return c.moco.temperature; }, 0.001, 10.0, 3, 0.01));
-  b.addRow(form, "moco.bn_splits", tr("Shuffle-BN splits"),
-           b.addInt("moco.bn_splits", [](Config& c) -> int64_t& { return c.moco.bn_splits; }, 1, 1024));
-  b.addRow(form, "moco.symmetric", tr("Symmetric loss"),
-           b.addBool("moco.symmetric", [](Config& c) -> bool& { return c.moco.symmetric; }, tr("both directions")));
+  b.addRow(form, "moco.momentum");
+  for (const char* key : {"moco.queue_size", "moco.temperature", "moco.bn_splits"}) {
+    b.addField(key);
+    b.addRow(form, key);
+  }
+  b.addField("moco.symmetric", tr("both directions"));
+  b.addRow(form, "moco.symmetric");
   return group;
 }
 
 QWidget* ExperimentPanel::buildModel() {
   auto* group = new QGroupBox(tr("Encoder"));
   auto* form = newForm(group);
-  auto& b = *binder_;
-  b.addRow(form, "model.encoder", tr("Backbone"),
-           b.addChoice("model.encoder", [](Config& c) -> std::string& { return c.model.encoder; },
-                       {{tr("Small CNN (fast)"), "small_cnn"}, {tr("ResNet-18 (CIFAR stem)"), "resnet18_cifar"}}));
-  b.addRow(form, "model.width", tr("Width"), b.addInt("model.width", [](Config& c) -> int64_t& { return c.model.width; }, 1, 1024));
-  b.addRow(form, "model.head", tr("Head"),
-           b.addChoice("model.head", [](Config& c) -> std::string& { return c.model.head; },
-                       {{tr("MLP (v2)"), "mlp"}, {tr("Linear (v1)"), "linear"}}));
-  b.addRow(form, "model.feature_dim", tr("Feature dim"),
-           b.addInt("model.feature_dim", [](Config& c) -> int64_t& { return c.model.feature_dim; }, 1, 8192));
+  for (const char* key : {"model.encoder", "model.width", "model.head", "model.feature_dim"}) {
+    binder_->addField(key);
+    binder_->addRow(form, key);
+  }
   return group;
 }
 
@@ -174,13 +164,10 @@ QWidget* ExperimentPanel::buildOptimisation() {
   auto* group = new QGroupBox(tr("Optimisation"));
   optimForm_ = newForm(group);
   auto& b = *binder_;
-  b.addRow(optimForm_, "optim.batch_size", tr("Batch size"),
-           b.addInt("optim.batch_size", [](Config& c) -> int64_t& { return c.optim.batch_size; }, 1, 65536));
-  b.addRow(optimForm_, "optim.lr", tr("Learning rate"),
-           b.addDouble("optim.lr", [](Config& c) -> double& { return c.optim.lr; }, 0.00001, 100.0, 5, 0.005));
-  b.addRow(optimForm_, "optim.schedule", tr("Schedule"),
-           b.addChoice("optim.schedule", [](Config& c) -> std::string& { return c.optim.schedule; },
-                       {{tr("cosine (v2)"), "cosine"}, {tr("step ×0.1 (v1)"), "step"}, {tr("constant"), "constant"}}));
+  for (const char* key : {"optim.batch_size", "optim.lr", "optim.schedule"}) {
+    b.addField(key);
+    b.addRow(optimForm_, key);
+  }
   auto* milestones = new QLineEdit;
   b.addCustom("optim.milestones", milestones, [milestones](const Config& c) { milestones->setText(joinMilestones(c.optim.milestones)); });
   connect(milestones, &QLineEdit::editingFinished, this, [this, milestones] {
@@ -193,13 +180,11 @@ QWidget* ExperimentPanel::buildOptimisation() {
     if (values != binder_->config().optim.milestones)
       binder_->edit("optim.milestones", [&](Config& c) { c.optim.milestones = values; });
   });
-  milestonesRow_ = b.addRow(optimForm_, "optim.milestones", tr("Milestones"));
-  b.addRow(optimForm_, "optim.warmup_steps", tr("Warm-up steps"),
-           b.addInt("optim.warmup_steps", [](Config& c) -> int64_t& { return c.optim.warmup_steps; }, 0, kIntMax));
-  b.addRow(optimForm_, "optim.weight_decay", tr("Weight decay"),
-           b.addDouble("optim.weight_decay", [](Config& c) -> double& { return c.optim.weight_decay; }, 0.0, 1.0, 5, 0.0001));
-  b.addRow(optimForm_, "optim.sgd_momentum", tr("SGD momentum"),
-           b.addDouble("optim.sgd_momentum", [](Config& c) -> double& { return c.optim.sgd_momentum; }, 0.0, 0.999, 3, 0.05));
+  milestonesRow_ = b.addRow(optimForm_, "optim.milestones");
+  for (const char* key : {"optim.warmup_steps", "optim.weight_decay", "optim.sgd_momentum"}) {
+    b.addField(key);
+    b.addRow(optimForm_, key);
+  }
   return group;
 }
 
@@ -207,23 +192,21 @@ QWidget* ExperimentPanel::buildRun() {
   auto* group = new QGroupBox(tr("Run"));
   auto* form = newForm(group);
   auto& b = *binder_;
-  b.addRow(form, "run.epochs", tr("Epochs"), b.addInt("run.epochs", [](Config& c) -> int64_t& { return c.run.epochs; }, 0, 100000));
-  auto* steps = b.addInt("run.total_steps", [](Config& c) -> int64_t& { return c.run.total_steps; }, 0, kIntMax);
-  steps->setSpecialValueText(tr("from epochs"));
-  b.addRow(form, "run.total_steps", tr("Steps"), steps);
-  b.addRow(form, "run.seed", tr("Seed"),
-           b.addInt(
-               "run.seed", [](const Config& c) { return int64_t(c.run.seed); },
-               [](Config& c, int64_t v) { c.run.seed = uint64_t(v); }, 0, kIntMax));
+  b.addField("run.epochs");
+  b.addRow(form, "run.epochs");
+  b.addInt("run.total_steps")->setSpecialValueText(tr("from epochs"));
+  b.addRow(form, "run.total_steps");
+  b.addField("run.seed");
+  b.addRow(form, "run.seed");
   const bool cuda = cuda_available();
-  b.addRow(form, "run.device", tr("Device"),
-           b.addChoice("run.device", [](Config& c) -> std::string& { return c.run.device; },
-                       {{cuda ? tr("auto (CUDA: available)") : tr("auto (CPU: no CUDA GPU seen)"), "auto"},
-                        {tr("CPU"), "cpu"},
-                        {cuda ? tr("CUDA") : tr("CUDA (not available)"), "cuda"}}));
-  auto* threads = b.addInt("run.threads", [](Config& c) -> int64_t& { return c.run.threads; }, 0, 1024);
-  threads->setSpecialValueText(tr("all cores"));
-  b.addRow(form, "run.threads", tr("CPU threads"), threads);
+  auto* device = b.addChoice("run.device");
+  device->setItemText(int(DeviceChoice::Auto), cuda ? tr("auto (CUDA: available)") : tr("auto (CPU: no CUDA GPU seen)"));
+  if (!cuda) device->setItemText(int(DeviceChoice::Cuda), tr("CUDA (not available)"));
+  b.addRow(form, "run.device");
+  b.addInt("run.threads")->setSpecialValueText(tr("all cores"));
+  b.addRow(form, "run.threads");
+  b.addInt("run.checkpoint_every")->setSpecialValueText(tr("only at the end"));
+  b.addRow(form, "run.checkpoint_every");
   return group;
 }
 
@@ -259,7 +242,7 @@ void ExperimentPanel::chooseIdxFolder() {
   const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"), path_->text());
   if (folder.isEmpty()) return;
   binder_->edit("data.path", [&](Config& c) {
-    c.data.dataset = "idx";
+    c.data.dataset = DatasetName::Idx;
     c.data.path = folder.toStdString();
   });
   binder_->setConfig(binder_->config());  // the dataset box follows
@@ -268,10 +251,10 @@ void ExperimentPanel::chooseIdxFolder() {
 
 void ExperimentPanel::updateVisibility() {
   const auto& c = config();
-  dataForm_->setRowVisible(pathRow_, c.data.dataset == "idx");
-  dataForm_->setRowVisible(perClassRow_, c.data.dataset == "synthetic");
-  dataForm_->setRowVisible(sizeRow_, c.data.dataset == "synthetic");
-  optimForm_->setRowVisible(milestonesRow_, c.optim.schedule == "step");
+  dataForm_->setRowVisible(pathRow_, c.data.dataset == DatasetName::Idx);
+  dataForm_->setRowVisible(perClassRow_, c.data.dataset == DatasetName::Synthetic);
+  dataForm_->setRowVisible(sizeRow_, c.data.dataset == DatasetName::Synthetic);
+  optimForm_->setRowVisible(milestonesRow_, c.optim.schedule == LrSchedule::Step);
 }
 
 void ExperimentPanel::showProblems() {

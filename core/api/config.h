@@ -14,10 +14,18 @@ inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mni
 // True when Debian's Fashion-MNIST files are installed.
 bool fashion_mnist_installed();
 
+// The choices of a field are typed; their JSON spellings and form labels are in the field table
+// (api/fields.h: to_string, the table's choices).
+enum class DatasetName { FashionMnist, Synthetic, Idx };  // "fashion-mnist", "synthetic", "idx"
+enum class EncoderArch { SmallCnn, Resnet18Cifar };        // "small_cnn", "resnet18_cifar"
+enum class HeadType { Linear, Mlp };                       // "linear" (v1), "mlp" (v2)
+enum class LrSchedule { Cosine, Step, Constant };          // "cosine", "step", "constant"
+enum class DeviceChoice { Auto, Cpu, Cuda };               // "auto", "cpu", "cuda"
+
+// Every field's meaning, bounds and the papers' values are in config/fields.cpp (the field table).
 struct DataConfig {
-  // "fashion-mnist" (Debian's dataset-fashion-mnist), "synthetic" (generated shapes) or "idx"
-  // (any MNIST-layout folder given by `path`).
-  std::string dataset = "fashion-mnist";
+  // Debian's dataset-fashion-mnist, generated shapes, or any MNIST-layout folder given by `path`.
+  DatasetName dataset = DatasetName::FashionMnist;
   // Folder holding the IDX files; empty = the dataset's default location.
   std::string path;
   // Images per class of the generated set (train split; the test split gets a fifth of that).
@@ -31,10 +39,10 @@ struct DataConfig {
 };
 
 struct ModelConfig {
-  // "small_cnn" (fast CPU default) or "resnet18_cifar" (3x3 stem, no max-pool).
-  std::string encoder = "small_cnn";
-  // "linear" (MoCo v1) or "mlp" (MoCo v2: Linear-ReLU-Linear, no BN).
-  std::string head = "mlp";
+  // The small CNN (fast CPU default) or ResNet-18 in its CIFAR form (3x3 stem, no max-pool).
+  EncoderArch encoder = EncoderArch::SmallCnn;
+  // Linear (MoCo v1) or MLP (MoCo v2: Linear-ReLU-Linear, no BN).
+  HeadType head = HeadType::Mlp;
   // Output dimension of the head: the contrastive feature size (paper: 128).
   int64_t feature_dim = 128;
   // Width multiplier of the small CNN's first layer (channels 32/64/128/256 at 32).
@@ -59,8 +67,8 @@ struct OptimConfig {
   int64_t batch_size = 256;
   // Base learning rate for `batch_size` (the paper scales it linearly: 0.03 at 256).
   double lr = 0.03;
-  // "cosine" (per iteration), "step" (x0.1 at each milestone) or "constant".
-  std::string schedule = "cosine";
+  // Cosine (per iteration), step (x0.1 at each milestone) or constant.
+  LrSchedule schedule = LrSchedule::Cosine;
   // Milestones of the step schedule as fractions of the run (paper: epochs 120 and 160 of 200).
   std::vector<double> milestones = {0.6, 0.8};
   // Linear warm-up from 0 over this many steps.
@@ -94,8 +102,8 @@ struct RunConfig {
   int64_t epochs = 3;
   int64_t total_steps = 0;
   uint64_t seed = 0;
-  // "auto" (CUDA when available), "cpu" or "cuda".
-  std::string device = "auto";
+  // Auto (CUDA when available), CPU or CUDA.
+  DeviceChoice device = DeviceChoice::Auto;
   // CPU threads; 0 = every core (Debian's libtorch starts with one).
   int64_t threads = 0;
   // Write a checkpoint every N steps (0 = only at the end).
@@ -113,8 +121,9 @@ struct Config {
   RunConfig run;
 };
 
-// The paper's recipes, with K, batch and lr scaled for small data (He et al. 2019 §4, Chen et al. 2020 Table 1, and the official CIFAR-10 demo). Their
-// dataset is Fashion-MNIST (with its folder filled in) where installed, else the synthetic set.
+// The papers' recipes (He et al. 2019 §4; Chen et al. 2020, Table 1; the official CIFAR-10 demo) with
+// K, batch and lr scaled for small data, read from resources/presets/<name>.json (compiled in).
+// Their dataset is Fashion-MNIST (with its folder filled in) where installed, else the synthetic set.
 Config preset_v1();
 Config preset_v2();
 // "v1" or "v2"; throws std::invalid_argument naming the preset otherwise.
@@ -130,8 +139,8 @@ std::vector<ConfigIssue> validate(const Config& config);
 // The issues joined into one message, one per line.
 std::string describe(const std::vector<ConfigIssue>& issues);
 
-// True for the fields a running session takes at its next step: m, tau, lr and the augmentation
-// (dotted JSON names, e.g. "moco.momentum"). The rest shape tensors or the run and need a new one.
+// True for the fields a running session takes at its next step (the field table's `live`: m, tau,
+// lr and the augmentation). The rest shape tensors or the run and need a new one.
 bool is_live_field(const std::string& dotted_key);
 // Copies every live field of `from` into `to`, leaving the others as they are.
 void copy_live_fields(const Config& from, Config& to);

@@ -1,88 +1,50 @@
-// JSON form of Config. Field lists live once, in the macros below; unknown keys and mistyped
-// values are found by comparing the input with the JSON of a default Config.
-#include <algorithm>
+// JSON form of Config, --set and the live fields, all read off the field table
+// (config/field_table.cpp): a key the table lacks is unknown, a value of another kind is refused.
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
 #include "api/config.h"
+#include "config/field_table.h"
 
 namespace moco {
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataConfig, dataset, path, synthetic_per_class, synthetic_size,
-                                                train_limit, test_limit)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModelConfig, encoder, head, feature_dim, width)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(MocoParams, queue_size, momentum, temperature, symmetric, bn_splits)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OptimConfig, batch_size, lr, schedule, milestones, warmup_steps,
-                                                sgd_momentum, weight_decay)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TransformConfig, crop, crop_scale_min, crop_scale_max, crop_ratio_min,
-                                                crop_ratio_max, output_size, flip_p, jitter_p, brightness, contrast,
-                                                saturation, hue, grayscale_p, blur_p, blur_sigma_min, blur_sigma_max,
-                                                normalize)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RunConfig, epochs, total_steps, seed, device, threads, checkpoint_every)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Config, preset, data, model, moco, optim, augment, run)
-
 namespace {
 
+using detail::field_entries;
 using nlohmann::json;
 
-const char* kind_of(const json& j) {
-  if (j.is_boolean()) return "a boolean";
-  if (j.is_number_integer()) return "an integer";
-  if (j.is_number()) return "a number";
-  if (j.is_string()) return "a string";
-  if (j.is_array()) return "an array";
-  if (j.is_object()) return "an object";
-  return "null";
+json::json_pointer pointer_of(const std::string& dotted_key) {
+  std::string path = "/" + dotted_key;
+  for (auto& ch : path)
+    if (ch == '.') ch = '/';
+  return json::json_pointer(path);
 }
 
-// Throws when `input` holds a key the reference lacks or a value of another kind.
-void check_against(const json& input, const json& reference, const std::string& path) {
-  if (reference.is_object()) {
-    if (!input.is_object()) throw std::invalid_argument(path + ": expected an object, got " + kind_of(input));
-    for (auto it = input.begin(); it != input.end(); ++it) {
-      const std::string key = path.empty() ? it.key() : path + "." + it.key();
-      if (!reference.contains(it.key())) throw std::invalid_argument("unknown configuration key '" + key + "'");
-      check_against(it.value(), reference.at(it.key()), key);
+// Sets every field `input` holds (nested objects, dotted path `prefix`); throws naming the key.
+void apply(const json& input, const std::string& prefix, Config& config) {
+  if (!input.is_object())
+    throw std::invalid_argument((prefix.empty() ? std::string("configuration") : prefix) + ": expected an object, got " +
+                                detail::kind_of(input));
+  for (auto it = input.begin(); it != input.end(); ++it) {
+    const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (const auto* entry = detail::find_entry(key)) {
+      entry->set(config, it.value());
+      continue;
     }
-    return;
+    bool section = false;
+    for (const auto& e : field_entries()) section = section || e.spec.key.rfind(key + ".", 0) == 0;
+    if (!section) throw std::invalid_argument("unknown configuration key '" + key + "'");
+    apply(it.value(), key, config);
   }
-  const bool ok = (reference.is_boolean() && input.is_boolean()) ||
-                  (reference.is_number_integer() && input.is_number_integer()) ||
-                  (reference.is_number_float() && input.is_number()) ||
-                  (reference.is_string() && input.is_string()) ||
-                  (reference.is_array() && input.is_array());
-  if (!ok)
-    throw std::invalid_argument(path + ": expected " + std::string(kind_of(reference)) + ", got " + kind_of(input) +
-                                " (" + input.dump() + ")");
-  if (reference.is_array())
-    for (const auto& e : input)
-      if (!e.is_number()) throw std::invalid_argument(path + ": expected numbers in the array, got " + e.dump());
-  if (reference.is_number_unsigned() && input.is_number_integer() && input.get<int64_t>() < 0)
-    throw std::invalid_argument(path + ": must not be negative, got " + input.dump());
 }
 
 }  // namespace
 
-std::string to_json(const Config& config) { return json(config).dump(2); }
-
-bool is_live_field(const std::string& key) {
-  static const char* const live[] = {"moco.momentum", "moco.temperature", "optim.lr"};
-  for (const char* name : live)
-    if (key == name) return true;
-  return key.rfind("augment.", 0) == 0;  // every augmentation field: the views are drawn per step
-}
-
-void copy_live_fields(const Config& from, Config& to) {
-  const json source = json(from).flatten();  // {"/moco/momentum": 0.99, ...}
-  json target = json(to);
-  for (const auto& [pointer, value] : source.items()) {
-    std::string key = pointer.substr(1);  // "/moco/momentum" -> "moco.momentum"
-    std::replace(key.begin(), key.end(), '/', '.');
-    if (is_live_field(key)) target[json::json_pointer(pointer)] = value;
-  }
-  to = target.get<Config>();
+std::string to_json(const Config& config) {
+  json out = json::object();
+  for (const auto& e : field_entries()) out[pointer_of(e.spec.key)] = e.get(config);
+  return out.dump(2);
 }
 
 Config config_from_json(const std::string& text) {
@@ -92,11 +54,9 @@ Config config_from_json(const std::string& text) {
   } catch (const json::parse_error& e) {
     throw std::invalid_argument(std::string("configuration is not valid JSON: ") + e.what());
   }
-  const json reference = json(Config{});
-  check_against(input, reference, "");
-  json merged = reference;
-  merged.merge_patch(input);
-  return merged.get<Config>();
+  Config config;  // keys the input lacks keep their defaults
+  apply(input, "", config);
+  return config;
 }
 
 Config load_config_file(const std::string& path) {
@@ -112,26 +72,29 @@ Config load_config_file(const std::string& path) {
 }
 
 void set_config_value(Config& config, const std::string& dotted_key, const std::string& value) {
-  json current = json(config);
-  json::json_pointer pointer;
-  std::stringstream parts(dotted_key);
-  std::string part;
-  while (std::getline(parts, part, '.')) pointer /= part;
-  if (dotted_key.empty() || !current.contains(pointer))
-    throw std::invalid_argument("unknown configuration key '" + dotted_key + "'");
+  const auto* entry = detail::find_entry(dotted_key);
+  if (!entry) throw std::invalid_argument("unknown configuration key '" + dotted_key + "'");
   json parsed;
-  if (current[pointer].is_string()) {
+  if (entry->spec.kind == FieldKind::Text || entry->spec.kind == FieldKind::Choice) {
     parsed = value;
   } else {
     try {
       parsed = json::parse(value);
     } catch (const json::parse_error&) {
-      throw std::invalid_argument(dotted_key + ": cannot read '" + value + "' as " + kind_of(current[pointer]));
+      throw std::invalid_argument(dotted_key + ": cannot read '" + value + "' as " + detail::kind_of(entry->get(config)));
     }
   }
-  json merged = current;
-  merged[pointer] = parsed;
-  config = config_from_json(merged.dump());
+  entry->set(config, parsed);
+}
+
+bool is_live_field(const std::string& key) {
+  const auto* entry = detail::find_entry(key);
+  return entry && entry->spec.live;
+}
+
+void copy_live_fields(const Config& from, Config& to) {
+  for (const auto& e : field_entries())
+    if (e.spec.live) e.set(to, e.get(from));
 }
 
 }  // namespace moco

@@ -50,20 +50,23 @@ void limit(ImageSplit& split, int64_t n) {
 
 ImageDataset load_dataset(const DataConfig& data) {
   ImageDataset d;
-  if (data.dataset == "synthetic") {
-    d = make_synthetic_dataset(data.synthetic_per_class, data.synthetic_size, 0);
-  } else if (data.dataset == "fashion-mnist") {
-    const std::string folder = data.path.empty() ? kFashionMnistDir : data.path;
+  switch (data.dataset) {
+    case DatasetName::Synthetic:
+      d = make_synthetic_dataset(data.synthetic_per_class, data.synthetic_size, 0);
+      break;
+    case DatasetName::FashionMnist: {
+      const std::string folder = data.path.empty() ? kFashionMnistDir : data.path;
     if (!std::filesystem::is_directory(folder))
       throw std::runtime_error("Fashion-MNIST not found at '" + folder +
                                "': install Debian's dataset-fashion-mnist or choose the synthetic dataset");
-    d = load_idx_folder("fashion-mnist", folder);
-  } else if (data.dataset == "idx") {
-    if (!std::filesystem::is_directory(data.path))
-      throw std::runtime_error("IDX dataset folder '" + data.path + "' does not exist");
-    d = load_idx_folder(std::filesystem::path(data.path).filename().string(), data.path);
-  } else {
-    throw std::runtime_error("unknown dataset '" + data.dataset + "'");
+      d = load_idx_folder("fashion-mnist", folder);
+      break;
+    }
+    case DatasetName::Idx:
+      if (!std::filesystem::is_directory(data.path))
+        throw std::runtime_error("IDX dataset folder '" + data.path + "' does not exist");
+      d = load_idx_folder(std::filesystem::path(data.path).filename().string(), data.path);
+      break;
   }
   limit(d.train, data.train_limit);
   limit(d.test, data.test_limit);

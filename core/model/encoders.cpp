@@ -91,7 +91,7 @@ class ResNet18CifarImpl : public EncoderImpl {
 
 void EncoderImpl::make_head(const ModelConfig& config, int64_t feature_size) {
   feature_size_ = feature_size;
-  if (config.head == "mlp") {
+  if (config.head == HeadType::Mlp) {
     mlp_head_ = register_module("fc", torch::nn::Sequential(torch::nn::Linear(feature_size, feature_size),
                                                             torch::nn::ReLU(), torch::nn::Linear(feature_size, config.feature_dim)));
   } else {
@@ -106,9 +106,11 @@ torch::Tensor EncoderImpl::head(const torch::Tensor& features) {
 namespace {
 
 EncoderPtr build(const ModelConfig& config, int64_t channels, int64_t bn_splits) {
-  if (config.encoder == "small_cnn") return std::make_shared<SmallCnnImpl>(config, channels, bn_splits);
-  if (config.encoder == "resnet18_cifar") return std::make_shared<ResNet18CifarImpl>(config, channels, bn_splits);
-  throw std::invalid_argument("unknown encoder '" + config.encoder + "'");
+  switch (config.encoder) {
+    case EncoderArch::SmallCnn: return std::make_shared<SmallCnnImpl>(config, channels, bn_splits);
+    case EncoderArch::Resnet18Cifar: return std::make_shared<ResNet18CifarImpl>(config, channels, bn_splits);
+  }
+  throw std::invalid_argument("unknown encoder");
 }
 
 // PyTorch's default initialisation of a weight and its bias (kaiming_uniform_ with a = sqrt(5)

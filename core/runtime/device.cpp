@@ -5,16 +5,15 @@
 
 namespace moco {
 
-torch::Device resolve_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
+torch::Device resolve_device(DeviceChoice choice) {
+  if (choice == DeviceChoice::Cpu) return torch::kCPU;
   const bool cuda = torch::cuda::is_available();
-  if (name == "cuda") {
+  if (choice == DeviceChoice::Cuda || (choice == DeviceChoice::Auto && cuda)) {
     if (!cuda) throw std::runtime_error("device 'cuda' requested but this LibTorch sees no CUDA GPU");
     at::globalContext().setBenchmarkCuDNN(true);  // fixed input sizes: let cuDNN pick its fastest kernels
     return torch::Device(torch::kCUDA, 0);
   }
-  if (name == "auto") return cuda ? resolve_device("cuda") : torch::Device(torch::kCPU);
-  throw std::invalid_argument("unknown device '" + name + "' (auto, cpu or cuda)");
+  return torch::kCPU;
 }
 
 int configure_threads(int64_t threads) {

@@ -5,10 +5,12 @@
 
 #include <string>
 
+#include "api/config.h"
+
 namespace moco {
 
-// "auto" = CUDA when available; "cuda" without CUDA throws naming what is missing.
-torch::Device resolve_device(const std::string& name);
+// Auto = CUDA when available; Cuda without CUDA throws naming what is missing.
+torch::Device resolve_device(DeviceChoice choice);
 // 0 = every core. Returns the count in force.
 int configure_threads(int64_t threads);
 std::string describe_device(const torch::Device& device);

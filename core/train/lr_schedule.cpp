@@ -8,9 +8,9 @@ namespace moco {
 double learning_rate(const OptimConfig& optim, double base_lr, int64_t step, int64_t total_steps) {
   const double progress = total_steps > 0 ? std::min(1.0, double(step) / double(total_steps)) : 0.0;
   double lr = base_lr;
-  if (optim.schedule == "cosine") {
+  if (optim.schedule == LrSchedule::Cosine) {
     lr *= 0.5 * (1.0 + std::cos(M_PI * progress));
-  } else if (optim.schedule == "step") {
+  } else if (optim.schedule == LrSchedule::Step) {
     for (double milestone : optim.milestones)
       if (progress >= milestone) lr *= 0.1;
   }

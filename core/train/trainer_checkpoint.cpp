@@ -2,8 +2,8 @@
 // the step and the config. Random draws are derived from (seed, step), so the seed in the config
 // and the step are the whole RNG state.
 #include <filesystem>
-#include <sstream>
 
+#include "api/fields.h"
 #include "io/atomic_file.h"
 #include "train/trainer.h"
 
@@ -66,20 +66,13 @@ void Trainer::save_checkpoint(const std::string& path) {
 
 // Fields that fix tensor shapes or the meaning of the state: a checkpoint must agree on them.
 std::string structural_mismatch(const Config& saved, const Config& ours) {
-  auto differs = [](const std::string& field, const auto& a, const auto& b) -> std::string {
-    if (a == b) return "";
-    std::ostringstream s;
-    s << field << " is " << a << " in the checkpoint but " << b << " here";
-    return s.str();
-  };
-  for (const std::string& m :
-       {differs("model.encoder", saved.model.encoder, ours.model.encoder), differs("model.head", saved.model.head, ours.model.head),
-        differs("model.width", saved.model.width, ours.model.width),
-        differs("model.feature_dim", saved.model.feature_dim, ours.model.feature_dim),
-        differs("moco.queue_size", saved.moco.queue_size, ours.moco.queue_size),
-        differs("optim.batch_size", saved.optim.batch_size, ours.optim.batch_size),
-        differs("run.seed", saved.run.seed, ours.run.seed)})
-    if (!m.empty()) return m;
+  for (const char* key :
+       {"model.encoder", "model.head", "model.width", "model.feature_dim", "moco.queue_size", "optim.batch_size", "run.seed"}) {
+    const bool choice = field_spec(key).kind == FieldKind::Choice;
+    const std::string a = choice ? field_text(saved, key) : std::to_string(int64_t(field_number(saved, key)));
+    const std::string b = choice ? field_text(ours, key) : std::to_string(int64_t(field_number(ours, key)));
+    if (a != b) return std::string(key) + " is " + a + " in the checkpoint but " + b + " here";
+  }
   return "";
 }
 
