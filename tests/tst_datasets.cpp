@@ -1,6 +1,7 @@
 // IDX reading (raw and gzip) with every bad-input case, the synthetic set, Fashion-MNIST.
 #include <zlib.h>
 
+#include <QDir>
 #include <QtTest/QtTest>
 #include <fstream>
 
@@ -37,6 +38,23 @@ std::string pixels(size_t n) {
   std::string p(n, '\0');
   for (size_t i = 0; i < n; ++i) p[i] = char(i % 251);
   return p;
+}
+
+// One CIFAR record: `label_bytes` labels (the last is `label`, a first coarse one is `coarse`),
+// then 3 planes of 32 x 32 where plane c holds base + c + row.
+std::string cifar_record(int coarse_or_label, int base, int label_bytes, int fine = -1) {
+  std::string r;
+  r.push_back(char(coarse_or_label));
+  if (label_bytes == 2) r.push_back(char(fine));
+  for (int c = 0; c < 3; ++c)
+    for (int row = 0; row < 32; ++row) r.append(32, char(base + c + (c == 0 ? row : 0)));
+  return r;
+}
+
+std::string class_lines(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "class " + std::to_string(i) + "\n";
+  return out;
 }
 
 void expect_error(const std::function<void()>& f, const QString& mentions) {
@@ -140,6 +158,83 @@ class TestDatasets : public QObject {
     QCOMPARE(data.test.size(), int64_t(100));
     QCOMPARE(data.class_names[9], std::string("Ankle boot"));
     QCOMPARE(data.train.labels.max().item<int64_t>(), int64_t(9));
+  }
+
+  // CIFAR-10 binary records: one label byte, then the red, green and blue 32 x 32 planes.
+  void cifar10ReadsRecordsPlaneByPlane() {
+    QTemporaryDir root;
+    QDir(root.path()).mkdir("cifar-10-batches-bin");
+    const QString folder = root.filePath("cifar-10-batches-bin");
+    write_raw(folder + "/data_batch_1.bin", cifar_record(3, 10, 1) + cifar_record(7, 20, 1));
+    write_raw(folder + "/data_batch_2.bin", cifar_record(9, 30, 1));
+    write_raw(folder + "/test_batch.bin", cifar_record(0, 40, 1));
+    write_raw(folder + "/batches.meta.txt", class_lines(10));
+    DataConfig d;
+    d.dataset = DatasetName::Cifar10;
+    d.path = root.path().toStdString();  // the folder holding the archive's folder is found too
+    const auto data = load_dataset(d);
+    QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{3, 3, 32, 32}));
+    QCOMPARE(data.test.size(), int64_t(1));
+    QVERIFY(torch::equal(data.train.labels, torch::tensor({3, 7, 9}, torch::kInt64)));
+    // The second image: red plane 20 + row, green 21, blue 22.
+    QCOMPARE(data.train.images[1][0][5][2].item<int>(), 20 + 5);
+    QCOMPARE(data.train.images[1][2][0][31].item<int>(), 22);
+    QCOMPARE(data.class_names[4], std::string("class 4"));
+
+    write_raw(folder + "/data_batch_2.bin", cifar_record(9, 30, 1).substr(100));
+    expect_error([&] { load_dataset(d); }, "not a whole number of 3073-byte CIFAR records");
+    write_raw(folder + "/data_batch_2.bin", cifar_record(12, 30, 1));
+    expect_error([&] { load_dataset(d); }, "has label 12, outside 0..9");
+  }
+
+  void cifar100TakesFineOrCoarseLabels() {
+    QTemporaryDir folder;
+    write_raw(folder.filePath("train.bin"), cifar_record(5, 1, 2, 77) + cifar_record(19, 2, 2, 99));
+    write_raw(folder.filePath("test.bin"), cifar_record(0, 3, 2, 0));
+    write_raw(folder.filePath("fine_label_names.txt"), class_lines(100));
+    write_raw(folder.filePath("coarse_label_names.txt"), class_lines(20));
+    DataConfig d;
+    d.dataset = DatasetName::Cifar100;
+    d.path = folder.path().toStdString();
+    QVERIFY(torch::equal(load_dataset(d).train.labels, torch::tensor({77, 99}, torch::kInt64)));
+    d.cifar100_coarse = true;
+    const auto coarse = load_dataset(d);
+    QVERIFY(torch::equal(coarse.train.labels, torch::tensor({5, 19}, torch::kInt64)));
+    QCOMPARE(int(coarse.class_names.size()), 20);
+  }
+
+  // STL-10 stores each channel column-major: byte k of a plane is pixel (row k % 96, column k / 96).
+  void stl10TransposesColumnMajorPlanes() {
+    QTemporaryDir folder;
+    auto image = [](uint8_t base) {
+      std::string bytes(3 * 96 * 96, '\0');
+      for (int c = 0; c < 3; ++c)
+        for (int k = 0; k < 96 * 96; ++k) bytes[size_t(c * 96 * 96 + k)] = char(base + c + (k / 96 == 1 ? 100 : 0));
+      return bytes;
+    };
+    write_raw(folder.filePath("train_X.bin"), image(0) + image(10));
+    write_raw(folder.filePath("train_y.bin"), std::string("\x01\x0a", 2));
+    write_raw(folder.filePath("test_X.bin"), image(20));
+    write_raw(folder.filePath("test_y.bin"), std::string("\x03", 1));
+    write_raw(folder.filePath("class_names.txt"), class_lines(10));
+    DataConfig d;
+    d.dataset = DatasetName::Stl10;
+    d.path = folder.path().toStdString();
+    const auto data = load_dataset(d);
+    QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{2, 3, 96, 96}));
+    QVERIFY(torch::equal(data.train.labels, torch::tensor({0, 9}, torch::kInt64)));  // stored 1..10
+    QCOMPARE(data.train.images[1][2][40][1].item<int>(), 10 + 2 + 100);  // column 1 of channel 2
+    QCOMPARE(data.train.images[1][2][1][40].item<int>(), 10 + 2);
+    d.image_size = 32;  // area-resized for CPUs
+    QCOMPARE(load_dataset(d).test.images.sizes().vec(), (std::vector<int64_t>{1, 3, 32, 32}));
+
+    write_raw(folder.filePath("test_X.bin"), image(20).substr(7));
+    expect_error([&] { load_dataset(d); }, "not a whole number of 96 x 96 x 3 STL-10 images");
+    write_raw(folder.filePath("test_X.bin"), image(20));
+    write_raw(folder.filePath("test_y.bin"), std::string("\x0b", 1));
+    expect_error([&] { load_dataset(d); }, "has label 10, outside 0..9");
+    QFile::remove(folder.filePath("test_X.bin"));
+    expect_error([&] { load_dataset(d); }, "STL-10 not found");
   }
 
   void missingFashionMnistFolderIsExplained() {

@@ -13,17 +13,12 @@ struct Loaded {
 
 DatasetCache::DatasetCache(QObject* parent) : QObject(parent) {}
 
-bool DatasetCache::same(const DataConfig& a, const DataConfig& b) {
-  return a.dataset == b.dataset && a.path == b.path && a.synthetic_per_class == b.synthetic_per_class &&
-         a.synthetic_size == b.synthetic_size && a.train_limit == b.train_limit && a.test_limit == b.test_limit;
-}
-
 std::shared_ptr<const ImageDataset> DatasetCache::get(const DataConfig& data) const {
-  return dataset_ && same(data, have_) ? dataset_ : nullptr;
+  return dataset_ && same_data(data, have_) ? dataset_ : nullptr;
 }
 
 void DatasetCache::request(const DataConfig& data) {
-  if ((dataset_ && same(data, have_)) || (hasWanted_ && same(data, wanted_))) return;
+  if ((dataset_ && same_data(data, have_)) || (hasWanted_ && same_data(data, wanted_))) return;
   wanted_ = data;
   hasWanted_ = true;
   loading_ = true;
@@ -37,7 +32,7 @@ void DatasetCache::request(const DataConfig& data) {
         return l;
       },
       [this, data](Loaded l) {
-        if (!same(data, wanted_)) return;  // a newer request is on its way
+        if (!same_data(data, wanted_)) return;  // a newer request is on its way
         dataset_ = std::move(l.dataset);
         info_ = std::move(l.info);
         have_ = data;
@@ -45,7 +40,7 @@ void DatasetCache::request(const DataConfig& data) {
         emit loaded();
       },
       [this, data](const QString& message) {
-        if (!same(data, wanted_)) return;
+        if (!same_data(data, wanted_)) return;
         loading_ = false;
         hasWanted_ = false;  // a later request of the same data tries again
         emit failed(message);

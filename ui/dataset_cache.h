@@ -24,8 +24,6 @@ class DatasetCache : public QObject {
   const DatasetInfo& info() const { return info_; }
   bool isLoading() const { return loading_; }
 
-  static bool same(const DataConfig& a, const DataConfig& b);
-
  signals:
   void loadingStarted();
   void loaded();

@@ -76,8 +76,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setMinimumWidth(360);
 
   connect(binder_, &ConfigBinder::edited, this, [this](const QString& key) {
-    if (key == "data.dataset" && binder_->config().data.dataset == DatasetName::Idx && binder_->config().data.path.empty())
-      chooseIdxFolder();
+    if (key == "data.dataset" && needs_folder(binder_->config().data.dataset) && binder_->config().data.path.empty())
+      chooseDataFolder();
     updateVisibility();
     emit configEdited(key);
   });
@@ -95,7 +95,7 @@ QWidget* ExperimentPanel::buildData() {
                          tr("Fashion-MNIST (not installed)"));
   b.addRow(dataForm_, "data.dataset");
   path_ = new QLineEdit;
-  path_->setPlaceholderText(tr("folder with the IDX files"));
+  path_->setPlaceholderText(tr("folder with the dataset's files"));
   auto* browse = new QToolButton;
   browse->setText(tr("…"));
   browse->setToolTip(tr("Choose the folder"));
@@ -109,12 +109,18 @@ QWidget* ExperimentPanel::buildData() {
     if (path_->text().toStdString() != binder_->config().data.path)
       binder_->edit("data.path", [this](Config& c) { c.data.path = path_->text().toStdString(); });
   });
-  connect(browse, &QToolButton::clicked, this, &ExperimentPanel::chooseIdxFolder);
+  connect(browse, &QToolButton::clicked, this, &ExperimentPanel::chooseDataFolder);
   pathRow_ = b.addRow(dataForm_, "data.path", pathBox);
   b.addField("data.synthetic_per_class");
   perClassRow_ = b.addRow(dataForm_, "data.synthetic_per_class");
   b.addInt("data.synthetic_size")->setSuffix(tr(" px"));
   sizeRow_ = b.addRow(dataForm_, "data.synthetic_size");
+  b.addField("data.cifar100_coarse", tr("20 superclasses"));
+  coarseRow_ = b.addRow(dataForm_, "data.cifar100_coarse");
+  auto* size = b.addInt("data.image_size");
+  size->setSpecialValueText(tr("as stored"));
+  size->setSuffix(tr(" px"));
+  b.addRow(dataForm_, "data.image_size");
   b.addInt("data.train_limit")->setSpecialValueText(tr("all"));
   b.addRow(dataForm_, "data.train_limit");
   return group;
@@ -238,11 +244,11 @@ void ExperimentPanel::applyPreset(int index) {
   emit configEdited("preset");
 }
 
-void ExperimentPanel::chooseIdxFolder() {
-  const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with IDX files"), path_->text());
+void ExperimentPanel::chooseDataFolder() {
+  const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the dataset's files"), path_->text());
   if (folder.isEmpty()) return;
   binder_->edit("data.path", [&](Config& c) {
-    c.data.dataset = DatasetName::Idx;
+    if (!needs_folder(c.data.dataset)) c.data.dataset = DatasetName::Idx;  // "…" beside an IDX folder
     c.data.path = folder.toStdString();
   });
   binder_->setConfig(binder_->config());  // the dataset box follows
@@ -251,7 +257,8 @@ void ExperimentPanel::chooseIdxFolder() {
 
 void ExperimentPanel::updateVisibility() {
   const auto& c = config();
-  dataForm_->setRowVisible(pathRow_, c.data.dataset == DatasetName::Idx);
+  dataForm_->setRowVisible(pathRow_, needs_folder(c.data.dataset));
+  dataForm_->setRowVisible(coarseRow_, c.data.dataset == DatasetName::Cifar100);
   dataForm_->setRowVisible(perClassRow_, c.data.dataset == DatasetName::Synthetic);
   dataForm_->setRowVisible(sizeRow_, c.data.dataset == DatasetName::Synthetic);
   optimForm_->setRowVisible(milestonesRow_, c.optim.schedule == LrSchedule::Step);

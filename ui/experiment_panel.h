@@ -46,7 +46,7 @@ class ExperimentPanel : public QDockWidget {
   QWidget* buildOptimisation();
   QWidget* buildRun();
   void applyPreset(int index);
-  void chooseIdxFolder();
+  void chooseDataFolder();
   void updateVisibility();
   void showProblems();
 
@@ -58,7 +58,7 @@ class ExperimentPanel : public QDockWidget {
   QLabel* trainingNote_ = nullptr;
   QFormLayout* dataForm_ = nullptr;
   QFormLayout* optimForm_ = nullptr;
-  QWidget *pathRow_ = nullptr, *perClassRow_ = nullptr, *sizeRow_ = nullptr, *milestonesRow_ = nullptr;
+  QWidget *pathRow_ = nullptr, *coarseRow_ = nullptr, *perClassRow_ = nullptr, *sizeRow_ = nullptr, *milestonesRow_ = nullptr;
   bool wasValid_ = true;
 };
 

@@ -58,6 +58,11 @@ struct IssueList {
 
 }  // namespace
 
+bool needs_folder(DatasetName dataset) {
+  return dataset == DatasetName::Idx || dataset == DatasetName::Cifar10 || dataset == DatasetName::Cifar100 ||
+         dataset == DatasetName::Stl10;
+}
+
 Config preset_v1() { return preset_from(presets::kV1); }
 Config preset_v2() { return preset_from(presets::kV2); }
 
@@ -76,7 +81,8 @@ std::vector<ConfigIssue> validate(const Config& c) {
     if (!within(f, value)) v.add(f.key, "must be " + bounds_text(f) + ", got " + str(value));
   }
   // What involves several fields.
-  if (c.data.dataset == DatasetName::Idx && c.data.path.empty()) v.add("data.path", "an idx dataset needs the folder of its files");
+  if (needs_folder(c.data.dataset) && c.data.path.empty())
+    v.add("data.path", "the " + to_string(c.data.dataset) + " dataset needs the folder of its files");
   const int64_t batch = c.optim.batch_size, splits = c.moco.bn_splits;
   if (batch >= 2 && splits >= 1) {
     if (batch % splits != 0)

@@ -87,6 +87,15 @@ void set_config_value(Config& config, const std::string& dotted_key, const std::
   entry->set(config, parsed);
 }
 
+bool same_data(const DataConfig& a, const DataConfig& b) {
+  Config x, y;
+  x.data = a;
+  y.data = b;
+  for (const auto& e : field_entries())
+    if (e.spec.key.rfind("data.", 0) == 0 && e.get(x) != e.get(y)) return false;
+  return true;
+}
+
 bool is_live_field(const std::string& key) {
   const auto* entry = detail::find_entry(key);
   return entry && entry->spec.live;

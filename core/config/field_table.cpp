@@ -161,13 +161,22 @@ std::vector<FieldEntry> build_table() {
           "v2: MLP head, τ 0.2, cosine schedule, \"aug+\" (jitter p 0.8 with hue 0.1, blur p 0.5). K, batch and lr "
           "are scaled for small data. Data and run settings are kept.")),
 
-      field(&C::data, &DataConfig::dataset, choice("data.dataset", "Dataset", {"fashion-mnist", "synthetic", "idx"},
-          {"Fashion-MNIST", "Synthetic shapes", "IDX folder…"},
+      field(&C::data, &DataConfig::dataset, choice("data.dataset", "Dataset",
+          {"fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10"},
+          {"Fashion-MNIST", "Synthetic shapes", "IDX folder…", "CIFAR-10 folder…", "CIFAR-100 folder…", "STL-10 folder…"},
           "Images to learn from. Fashion-MNIST: 60 000 grey 28×28 clothing images in 10 classes. Synthetic: "
-          "generated coloured shapes, fast for demos. IDX folder: any MNIST-layout folder. The papers train on "
-          "ImageNet (1.28 M images) and CIFAR-10.")),
+          "generated coloured shapes, fast for demos. IDX folder: any MNIST-layout folder. CIFAR-10/100: 50 000 "
+          "colour 32×32 images in 10/100 classes (the binary version, extracted). STL-10: 5 000 labelled colour "
+          "96×96 images in 10 classes (binary version). The papers train on ImageNet (1.28 M images); the "
+          "official demo on CIFAR-10.")),
       field(&C::data, &DataConfig::path, text("data.path", "Folder", FieldKind::Text,
-          "Folder holding the IDX files (train-images-idx3-ubyte[.gz], train-labels-… ).")),
+          "Folder holding the files: the IDX files (train-images-idx3-ubyte[.gz] …), cifar-10-batches-bin, "
+          "cifar-100-binary or stl10_binary (or the folder holding it).")),
+      field(&C::data, &DataConfig::cifar100_coarse, boolean("data.cifar100_coarse", "CIFAR-100 labels",
+          "CIFAR-100: label by the 20 superclasses instead of the 100 classes (kNN, probe, colours).")),
+      field(&C::data, &DataConfig::image_size, integer("data.image_size", "Resize to", 0, 512,
+          "Resize every image to N×N pixels when loading (area interpolation); 0 keeps the stored size. STL-10's 96 "
+          "px at 64 or 32 trains several times faster on a CPU.")),
       field(&C::data, &DataConfig::synthetic_per_class, integer("data.synthetic_per_class", "Images per class", 1, 100000,
           "Generated training images per class (the test split gets a fifth).")),
       field(&C::data, &DataConfig::synthetic_size, integer("data.synthetic_size", "Image size", 8, 256,

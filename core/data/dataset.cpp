@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "data/binary_image_sets.h"
 #include "data/idx_reader.h"
 #include "data/synthetic_data.h"
 
@@ -40,6 +41,21 @@ ImageDataset load_idx_folder(const std::string& name, const std::string& folder)
   return d;
 }
 
+// Area interpolation: each output pixel averages the input pixels it covers (no aliasing when
+// shrinking 96 px STL-10 images to 32), in chunks to bound the float copy's memory.
+void resize(ImageSplit& split, int64_t side) {
+  if (split.size() == 0 || (split.images.size(2) == side && split.images.size(3) == side)) return;
+  namespace F = torch::nn::functional;
+  constexpr int64_t kChunk = 1024;
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < split.size(); start += kChunk) {
+    auto x = split.images.slice(0, start, std::min(start + kChunk, split.size())).to(torch::kFloat32);
+    auto y = F::interpolate(x, F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side}).mode(torch::kArea));
+    parts.push_back(y.round().clamp(0, 255).to(torch::kUInt8));
+  }
+  split.images = torch::cat(parts);
+}
+
 void limit(ImageSplit& split, int64_t n) {
   if (n <= 0 || n >= split.size()) return;
   split.images = split.images.slice(0, 0, n).contiguous();
@@ -56,9 +72,9 @@ ImageDataset load_dataset(const DataConfig& data) {
       break;
     case DatasetName::FashionMnist: {
       const std::string folder = data.path.empty() ? kFashionMnistDir : data.path;
-    if (!std::filesystem::is_directory(folder))
-      throw std::runtime_error("Fashion-MNIST not found at '" + folder +
-                               "': install Debian's dataset-fashion-mnist or choose the synthetic dataset");
+      if (!std::filesystem::is_directory(folder))
+        throw std::runtime_error("Fashion-MNIST not found at '" + folder +
+                                 "': install Debian's dataset-fashion-mnist or choose the synthetic dataset");
       d = load_idx_folder("fashion-mnist", folder);
       break;
     }
@@ -67,9 +83,16 @@ ImageDataset load_dataset(const DataConfig& data) {
         throw std::runtime_error("IDX dataset folder '" + data.path + "' does not exist");
       d = load_idx_folder(std::filesystem::path(data.path).filename().string(), data.path);
       break;
+    case DatasetName::Cifar10: d = read_cifar10(data.path); break;
+    case DatasetName::Cifar100: d = read_cifar100(data.path, data.cifar100_coarse); break;
+    case DatasetName::Stl10: d = read_stl10(data.path); break;
   }
   limit(d.train, data.train_limit);
   limit(d.test, data.test_limit);
+  if (data.image_size > 0) {
+    resize(d.train, data.image_size);
+    resize(d.test, data.image_size);
+  }
   return d;
 }
 
