@@ -12,24 +12,26 @@
 // Runs on any Qt platform: offscreen by default when there is no display, or under xvfb-run.
 #include <qcustomplot.h>
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QLabel>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTreeWidget>
 #include <algorithm>
 #include <cstdio>
 #include <vector>
 
 #include "app_settings.h"
 #include "main_window.h"
+#include "message_banner.h"
 #include "plots/loss_plot.h"
-#include "plots/plot_grid.h"
-#include "session_controller.h"
 #include "startup.h"
 #include "views/tsne_view.h"
 
@@ -53,6 +55,24 @@ void waitUntil(const std::function<bool()>& done, int timeoutMs) {
   loop.exec();
 }
 
+// The window's parts by objectName, as the tests find them. A missing one ends the bench with its
+// name instead of a crash on null.
+template <typename T>
+T* part(MainWindow& window, const char* name) {
+  T* found = window.findChild<T*>(name);
+  if (!found) qFatal("gui_bench: the window has no %s named '%s'", T::staticMetaObject.className(), name);
+  return found;
+}
+
+// Steps trained so far, as the run list shows the run's row (its Steps column).
+int64_t stepsShown(MainWindow& window) {
+  auto* tree = part<QTreeWidget>(window, "runTree");
+  if (tree->topLevelItemCount() == 0) return 0;
+  for (int column = 0; column < tree->columnCount(); ++column)
+    if (tree->headerItem()->text(column) == "Steps") return tree->topLevelItem(0)->text(column).toLongLong();
+  qFatal("gui_bench: the run list has no Steps column");
+}
+
 struct Probe {
   std::vector<qint64> gaps;  // ms between consecutive ticks
   int replots = 0;
@@ -71,7 +91,7 @@ Probe measure(MainWindow& window, double seconds) {
     p.gaps.push_back(now - last);
     last = now;
   });
-  auto replots = QObject::connect(window.plots()->lossPlot(), &QCustomPlot::afterReplot, [&] { ++p.replots; });
+  auto replots = QObject::connect(window.findChild<LossPlot*>(), &QCustomPlot::afterReplot, [&] { ++p.replots; });
   probe.start(kProbeMs);
   waitUntil([&] { return clock.elapsed() >= qint64(seconds * 1000); }, int(seconds * 1000) + 1000);
   probe.stop();
@@ -131,16 +151,19 @@ int main(int argc, char** argv) {
     if (auto* box = window.findChild<QSpinBox*>(name)) box->setValue(0);
   window.resize(1400, 900);
   window.show();
-  QString failure;
-  QObject::connect(window.controller(), &SessionController::failed, [&](const QString& m) { failure = m; });
-  window.startTraining();
-  waitUntil([&] { return window.controller()->stepsDone() >= 3 || !failure.isEmpty(); }, kWarmUpTimeoutMs);
-  if (!failure.isEmpty() || window.controller()->stepsDone() < 3) {
-    std::fprintf(stderr, "gui_bench: training did not start: %s\n", qPrintable(failure));
+  // A failed run says so in the status bar and the banner.
+  auto* state = part<QLabel>(window, "statusState");
+  const auto failure = [&] { return state->text() == "failed" ? part<MessageBanner>(window, "messageBanner")->text() : QString(); };
+  part<QAction>(window, "start")->trigger();
+  waitUntil([&] { return stepsShown(window) >= 3 || !failure().isEmpty(); }, kWarmUpTimeoutMs);
+  if (!failure().isEmpty() || stepsShown(window) < 3) {
+    std::fprintf(stderr, "gui_bench: training did not start: %s\n", qPrintable(failure()));
     return 1;
   }
 
-  TsneView* tsne = window.tsneView();
+  auto* tsne = part<TsneView>(window, "tsne");
+  auto* views = part<QTabWidget>(window, "views");
+  auto* curves = part<QWidget>(window, "training-curves");
   if (auto* points = tsne->findChild<QSpinBox*>("tsnePoints")) points->setValue(cli.value(pointsOption).toInt());
   int maps = 0, frames = 0;
   bool keepMapping = false;
@@ -153,19 +176,19 @@ int main(int argc, char** argv) {
 
   QStringList lines;
   const auto scenario = [&](const char* name, QWidget* tab, bool withTsne) {
-    window.views()->setCurrentWidget(tab);
+    views->setCurrentWidget(tab);
     keepMapping = withTsne;
     if (withTsne && !tsne->isMapping()) tsne->snapshot();
     if (withTsne) waitUntil([&] { return tsne->isMapping(); }, kWarmUpTimeoutMs);
     maps = frames = 0;
-    const int64_t from = window.controller()->stepsDone();
+    const int64_t from = stepsShown(window);
     const Probe p = measure(window, seconds);
-    lines << report(name, p, seconds, window.controller()->stepsDone() - from, maps, frames, config.optim.batch_size);
+    lines << report(name, p, seconds, stepsShown(window) - from, maps, frames, config.optim.batch_size);
     std::printf("%s\n", qPrintable(lines.back()));
     std::fflush(stdout);
   };
-  scenario("curves", window.plots(), false);
-  scenario("curves+tsne", window.plots(), true);
+  scenario("curves", curves, false);
+  scenario("curves+tsne", curves, true);
   scenario("tsne-view+tsne", tsne, true);
   keepMapping = false;
 
@@ -181,5 +204,5 @@ int main(int argc, char** argv) {
     }
     for (const auto& line : lines) out.write(line.toUtf8() + '\n');
   }
-  return failure.isEmpty() ? 0 : 1;
+  return failure().isEmpty() ? 0 : 1;
 }

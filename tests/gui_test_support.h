@@ -1,15 +1,24 @@
-// What the GUI test programs share: the tiny experiment they train and a step count.
+// What the GUI test programs share: the tiny experiment they train, and the ways they drive and
+// read the window as a user (or an accessibility tool) does: actions and widgets found by their
+// objectName, the run list's cells, the status bar, the File menu's dialogs.
 #pragma once
 
+#include <QAction>
 #include <QApplication>
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileDialog>
+#include <QLabel>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QTreeWidget>
 
 #include "app_settings.h"
 #include "main_window.h"
 #include "run.h"
+#include "run_dock.h"
 #include "style.h"
 #include "tiny_config.h"
 
@@ -25,7 +34,86 @@ inline Config gui_config() {
   return c;
 }
 
-inline int64_t live_steps(MainWindow& w) { return w.liveRun() ? w.liveRun()->metrics.size() : 0; }
+// The child of `root` of type T named `name` (any name when empty). A missing one ends the test
+// program with its name rather than a crash on null.
+template <typename T = QWidget>
+T* find(QObject& root, const QString& name = {}) {
+  T* found = root.findChild<T*>(name);
+  if (!found) qFatal("no %s named '%s'", T::staticMetaObject.className(), qPrintable(name));
+  return found;
+}
+
+// The window's actions by objectName: "start", "pause", "step", "stop", "reset" (the Training
+// menu and toolbar) and "openExperiment", "saveExperiment", "openRun", "saveRun" … (the File menu).
+inline QAction* action(MainWindow& w, const char* name) { return find<QAction>(w, name); }
+
+// The session's state as the status bar shows it: "idle", "loading", "running", "paused",
+// "finished", "stopped" or "failed".
+inline QString session_state(MainWindow& w) { return find<QLabel>(w, "statusState")->text(); }
+
+inline QTreeWidget* run_tree(MainWindow& w) { return find<QTreeWidget>(w, "runTree"); }
+inline int run_count(MainWindow& w) { return run_tree(w)->topLevelItemCount(); }
+
+// The text of `row`'s cell under the run list's column `header` ("Steps", "Status" …).
+inline QString run_cell(MainWindow& w, int row, const QString& header) {
+  QTreeWidget* tree = run_tree(w);
+  for (int column = 0; column < tree->columnCount(); ++column)
+    if (tree->headerItem()->text(column) == header) return tree->topLevelItem(row)->text(column);
+  qFatal("the run list has no column '%s'", qPrintable(header));
+}
+
+// The row of the newest run the window started (rows are in the order runs were added; a folder
+// opened shows "opened"); -1 when there is none, as after Reset.
+inline int live_row(MainWindow& w) {
+  for (int row = run_count(w) - 1; row >= 0; --row)
+    if (run_cell(w, row, "Status") != "opened") return row;
+  return -1;
+}
+
+// Steps the live run has received, as its row in the run list counts them (its last step; steps
+// are numbered from 1 without gaps); 0 before Start and after Reset.
+inline int64_t live_steps(MainWindow& w) {
+  const int row = live_row(w);
+  return row < 0 ? 0 : run_cell(w, row, "Steps").toLongLong();
+}
+
+// Clicks `row` of the run list and returns the run it shows (what Save run and Export save).
+inline Run* select_run(MainWindow& w, int row) {
+  QTreeWidget* tree = run_tree(w);
+  tree->setCurrentItem(tree->topLevelItem(row));
+  return find<RunDock>(w, "runDock")->currentRun();
+}
+
+// Steps the engine has recorded in the live run's folder (metrics.csv, one line per step after
+// the header, written on the training thread): what the trainer has done, independent of what
+// the window has drained so far.
+inline int64_t recorded_steps(MainWindow& w) {
+  const int row = live_row(w);
+  if (row < 0) return 0;
+  QFile csv(select_run(w, row)->folder + "/metrics.csv");
+  if (!csv.open(QIODevice::ReadOnly)) return 0;
+  return std::max<int64_t>(0, int64_t(csv.readAll().count('\n')) - 1);
+}
+
+// Triggers the File action `name` and answers the file dialog it opens with `path`, as a user
+// typing the path and pressing Open or Save does (the dialogs are Qt's own under offscreen).
+// False when no dialog came or it did not accept the path.
+inline bool use_file_action(MainWindow& w, const char* name, const QString& path) {
+  bool accepted = false;
+  QTimer poll;
+  QObject::connect(&poll, &QTimer::timeout, [&] {
+    auto* dialog = w.findChild<QFileDialog*>();
+    if (!dialog || !dialog->isVisible()) return;
+    poll.stop();
+    dialog->selectFile(path);
+    static_cast<QDialog*>(dialog)->accept();  // the Open / Save button (QFileDialog hides the slot)
+    accepted = dialog->result() == QDialog::Accepted;
+    if (!accepted) dialog->reject();  // never leave the test waiting in the dialog's event loop
+  });
+  poll.start(10);
+  action(w, name)->trigger();  // returns when the dialog closes
+  return accepted;
+}
 
 // QSettings go to a test location under this program's name, never the user's, and the runs the
 // window records go to a temporary folder removed when the program ends.

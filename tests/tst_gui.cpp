@@ -16,11 +16,11 @@
 #include <QThread>
 #include <QtTest/QtTest>
 #include <atomic>
+#include <cmath>
 #include <memory>
 
 #include "api/config.h"
 #include "gui_test_support.h"
-#include "config_binder.h"
 #include "experiment_panel.h"
 #include "file_actions.h"
 #include "main_window.h"
@@ -32,13 +32,21 @@
 #include "plots/loss_plot.h"
 #include "plots/plot_grid.h"
 #include "run.h"
-#include "run_files.h"
 #include "session_controller.h"
-#include "training_actions.h"
 
 using namespace moco;
 
+using test::action;
+using test::find;
 using test::kTrainTimeoutMs;
+using test::session_state;
+
+namespace {
+ExperimentPanel* panel(MainWindow& w) { return find<ExperimentPanel>(w, "experimentDock"); }
+LossPlot* loss_plot(MainWindow& w) { return find<LossPlot>(w); }
+EvalPlot* eval_plot(MainWindow& w, const char* title) { return find<EvalPlot>(w, title); }
+MessageBanner* banner(MainWindow& w) { return find<MessageBanner>(w, "messageBanner"); }
+}  // namespace
 
 class TestGui : public QObject {
   Q_OBJECT
@@ -53,11 +61,12 @@ class TestGui : public QObject {
     MainWindow w(test::gui_config());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    QVERIFY(w.experimentPanel()->isValid());
-    QVERIFY(w.trainingActions()->start()->isEnabled());
-    QVERIFY(!w.trainingActions()->stop()->isEnabled());
-    QCOMPARE(w.plots()->plots().size(), size_t(6));  // plus the age histogram and the kNN plot
-    QCOMPARE(w.plots()->lossPlot()->pointCount(), 0);
+    QVERIFY(panel(w)->isValid());
+    QVERIFY(action(w, "start")->isEnabled());
+    QVERIFY(!action(w, "stop")->isEnabled());
+    // The six step-metric plots, plus the age histogram and the evaluation plots.
+    QCOMPARE(find<PlotGrid>(w, "training-curves")->findChildren<MetricPlot*>().size(), qsizetype(6));
+    QCOMPARE(loss_plot(w)->pointCount(), 0);
   }
 
   // The look comes from resources/: every palette name in workbench.qss resolves, the SVG icons
@@ -70,11 +79,10 @@ class TestGui : public QObject {
     MainWindow w(test::gui_config());
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    auto* actions = w.trainingActions();
-    for (QAction* a : {actions->start(), actions->pause(), actions->step(), actions->stop(), actions->reset()})
-      QVERIFY2(!a->icon().pixmap(16).isNull(), qPrintable(a->objectName()));
+    for (const char* name : {"start", "pause", "step", "stop", "reset"})
+      QVERIFY2(!action(w, name)->icon().pixmap(16).isNull(), name);
     // The banner's background, in its left margin, follows its level.
-    auto* banner = w.banner();
+    MessageBanner* banner = ::banner(w);
     const auto background = [banner] { return banner->grab().toImage().pixelColor(5, banner->height() / 2).name(); };
     banner->show(MessageBanner::Level::Error, "Error", "the first message");
     QCOMPARE(background(), palette::errorTint().name());
@@ -89,30 +97,29 @@ class TestGui : public QObject {
     auto* queue = w.findChild<QSpinBox*>("moco.queue_size");
     QVERIFY(momentum && slider && queue);
     momentum->setValue(0.999);
-    QCOMPARE(w.experimentPanel()->config().moco.momentum, 0.999);
+    QCOMPARE(panel(w)->config().moco.momentum, 0.999);
     QCOMPARE(slider->value(), 300);  // -log10(1 - 0.999) = 3 decades
     slider->setValue(slider->minimum());
-    QCOMPARE(w.experimentPanel()->config().moco.momentum, 0.0);  // the paper's failing m = 0 is reachable
+    QCOMPARE(panel(w)->config().moco.momentum, 0.0);  // the paper's failing m = 0 is reachable
     slider->setValue(slider->maximum());
-    QVERIFY(qAbs(w.experimentPanel()->config().moco.momentum - 0.9999) < 1e-9);
+    QVERIFY(qAbs(panel(w)->config().moco.momentum - 0.9999) < 1e-9);
     queue->setValue(128);
-    QCOMPARE(w.experimentPanel()->config().moco.queue_size, int64_t(128));
+    QCOMPARE(panel(w)->config().moco.queue_size, int64_t(128));
     auto* tau = w.findChild<QDoubleSpinBox*>("moco.temperature");
     tau->setValue(0.07);
-    QCOMPARE(w.experimentPanel()->config().moco.temperature, 0.07);
+    QCOMPARE(panel(w)->config().moco.temperature, 0.07);
     auto* flip = w.findChild<QCheckBox*>("augment.flip_p.on");
     flip->setChecked(false);
-    QCOMPARE(w.experimentPanel()->config().augment.flip_p, 0.0);
+    QCOMPARE(panel(w)->config().augment.flip_p, 0.0);
     flip->setChecked(true);
-    QCOMPARE(w.experimentPanel()->config().augment.flip_p, 0.5);
+    QCOMPARE(panel(w)->config().augment.flip_p, 0.5);
   }
 
   void presetAppliesTheRecipe() {
     MainWindow w(test::gui_config());
-    ExperimentPanel* panel = w.experimentPanel();
-    auto* preset = panel->binder()->widget("preset");
-    QVERIFY(preset);
-    auto* box = qobject_cast<QComboBox*>(preset);
+    ExperimentPanel* panel = ::panel(w);
+    auto* box = w.findChild<QComboBox*>("preset");
+    QVERIFY(box);
     box->setCurrentIndex(box->findData("v1"));
     emit box->activated(box->currentIndex());
     QCOMPARE(panel->config().model.head, HeadType::Linear);
@@ -140,19 +147,19 @@ class TestGui : public QObject {
     Config bad = test::gui_config();
     bad.moco.bn_splits = 4;
     set_config_value(bad, key.toStdString(), value.toStdString());
-    w.experimentPanel()->setConfig(bad);
-    QVERIFY(!w.trainingActions()->start()->isEnabled());
-    QVERIFY(!w.trainingActions()->step()->isEnabled());
-    const QString message = w.experimentPanel()->issueAt(field);
-    QVERIFY2(!message.isEmpty(), qPrintable(w.experimentPanel()->problems()));
+    panel(w)->setConfig(bad);
+    QVERIFY(!action(w, "start")->isEnabled());
+    QVERIFY(!action(w, "step")->isEnabled());
+    const QString message = panel(w)->issueAt(field);
+    QVERIFY2(!message.isEmpty(), qPrintable(panel(w)->problems()));
     auto* label = w.findChild<QLabel*>(field + ".message");
     QVERIFY(label);
     QVERIFY(label->isVisible());
     QVERIFY(label->text().contains(message));
-    QVERIFY(w.experimentPanel()->binder()->widget(field)->property("invalid").toBool());
-    QVERIFY(w.trainingActions()->start()->toolTip().contains(field));
-    w.experimentPanel()->setConfig(test::gui_config());
-    QVERIFY(w.trainingActions()->start()->isEnabled());
+    QVERIFY(find<QWidget>(w, field)->property("invalid").toBool());  // the field's widget is named by its key
+    QVERIFY(action(w, "start")->toolTip().contains(field));
+    panel(w)->setConfig(test::gui_config());
+    QVERIFY(action(w, "start")->isEnabled());
     QVERIFY(!label->isVisible());
   }
 
@@ -160,75 +167,82 @@ class TestGui : public QObject {
     MainWindow w(test::gui_config());
     w.show();
     w.findChild<QSpinBox*>("moco.bn_splits")->setValue(3);  // 16 is not divisible by 3
-    QVERIFY(!w.trainingActions()->start()->isEnabled());
-    QVERIFY(w.experimentPanel()->issueAt("moco.bn_splits").contains("divisible"));
+    QVERIFY(!action(w, "start")->isEnabled());
+    QVERIFY(panel(w)->issueAt("moco.bn_splits").contains("divisible"));
     w.findChild<QSpinBox*>("moco.bn_splits")->setValue(4);
-    QVERIFY(w.trainingActions()->start()->isEnabled());
+    QVERIFY(action(w, "start")->isEnabled());
   }
 
   void startPauseResumeStepStop() {
     MainWindow w(test::gui_config());
     w.show();
-    SessionController* c = w.controller();
-    w.trainingActions()->start()->trigger();
-    QVERIFY(!w.trainingActions()->start()->isEnabled());
-    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->lossPlot()->pointCount() > 0, kTrainTimeoutMs);
+    action(w, "start")->trigger();
+    QVERIFY(!action(w, "start")->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(loss_plot(w)->pointCount() > 0, kTrainTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 3, kTrainTimeoutMs);
-    QCOMPARE(c->state(), SessionState::Running);
+    QCOMPARE(session_state(w), QString("running"));
 
-    w.trainingActions()->pause()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Paused, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), c->stepsDone(), 2000);  // the last metrics are drained
+    action(w, "pause")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("paused"), 10000);
+    // The last metrics are drained: the window shows every step the engine recorded.
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), test::recorded_steps(w), 2000);
     const int64_t pausedAt = test::live_steps(w);
-    const int points = w.plots()->lossPlot()->pointCount();
+    const int points = loss_plot(w)->pointCount();
     QTest::qWait(500);
     QCOMPARE(test::live_steps(w), pausedAt);
-    QCOMPARE(w.plots()->lossPlot()->pointCount(), points);
-    QCOMPARE(w.trainingActions()->pause()->text(), QString("Resume"));
+    QCOMPARE(loss_plot(w)->pointCount(), points);
+    QCOMPARE(action(w, "pause")->text(), QString("Resume"));
 
-    w.trainingActions()->pause()->trigger();  // resume
+    action(w, "pause")->trigger();  // resume
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) > pausedAt + 2, kTrainTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Running, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("running"), 2000);
 
-    w.trainingActions()->pause()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Paused, 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), c->stepsDone(), 2000);
+    action(w, "pause")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("paused"), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), test::recorded_steps(w), 2000);
     const int64_t before = test::live_steps(w);
-    w.trainingActions()->step()->trigger();
+    action(w, "step")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), before + 1, 10000);
     QTest::qWait(400);
     QCOMPARE(test::live_steps(w), before + 1);  // exactly one
-    QCOMPARE(c->state(), SessionState::Paused);
+    QCOMPARE(session_state(w), QString("paused"));
 
-    w.trainingActions()->stop()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(c->state(), SessionState::Stopped, 10000);
-    QVERIFY(w.trainingActions()->start()->isEnabled());
-    QCOMPARE(w.liveRun()->status, QString("stopped"));
+    action(w, "stop")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("stopped"), 10000);
+    QVERIFY(action(w, "start")->isEnabled());
+    QCOMPARE(test::run_cell(w, test::live_row(w), "Status"), QString("stopped"));
   }
 
   void stepBeforeStartTrainsOneStep() {
     MainWindow w(test::gui_config());
-    w.trainingActions()->step()->trigger();
+    action(w, "step")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(test::live_steps(w), int64_t(1), kTrainTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Paused, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("paused"), 5000);
     QTest::qWait(300);
     QCOMPARE(test::live_steps(w), int64_t(1));
   }
 
+  // Read from the metrics the engine reports for each step (the m and τ it trained with), as the
+  // run list holds them for Save run and Export.
   void liveMomentumReachesTheEngine() {
     MainWindow w(test::gui_config());
-    w.trainingActions()->start()->trigger();
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
-    QCOMPARE(w.controller()->lastMetrics().momentum, 0.99);
+    const auto last = [&w] { return test::select_run(w, test::live_row(w))->metrics.back(); };
+    QCOMPARE(last().momentum, 0.99);
     w.findChild<QDoubleSpinBox*>("moco.momentum.spin")->setValue(0.5);
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->lastMetrics().momentum, 0.5, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(last().momentum, 0.5, 10000);
     w.findChild<QDoubleSpinBox*>("moco.temperature")->setValue(0.3);
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->lastMetrics().temperature, 0.3, 10000);
-    QCOMPARE(w.controller()->config().moco.momentum, 0.5);  // what "Save run" records
-    // A field that is not live leaves the running session alone.
+    QTRY_COMPARE_WITH_TIMEOUT(last().temperature, 0.3, 10000);
+    QCOMPARE(last().momentum, 0.5);  // the session keeps the earlier live change
+    // A field that is not live leaves the running session alone: its steps still use K = 64
+    // (the chance level ln(K + 1) they report).
+    const double chanceAt64 = last().chance_loss;
+    QCOMPARE(chanceAt64, std::log(64.0 + 1.0) * (test::gui_config().moco.symmetric ? 2.0 : 1.0));
     w.findChild<QSpinBox*>("moco.queue_size")->setValue(32);
-    QTest::qWait(200);
-    QCOMPARE(w.controller()->config().moco.queue_size, int64_t(64));
+    const int64_t editedAt = test::live_steps(w);
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= editedAt + 2, kTrainTimeoutMs);
+    QCOMPARE(last().chance_loss, chanceAt64);
   }
 
   void failedRunShowsAMessageAndStaysUsable() {
@@ -237,17 +251,17 @@ class TestGui : public QObject {
     Config missing = test::gui_config();
     missing.data.dataset = DatasetName::Idx;
     missing.data.path = "/nonexistent/moco-data";
-    w.experimentPanel()->setConfig(missing);
-    QVERIFY(w.trainingActions()->start()->isEnabled());
-    w.trainingActions()->start()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Failed, kTrainTimeoutMs);
-    QTRY_VERIFY(w.banner()->isVisible());
-    QVERIFY2(w.banner()->text().contains("nonexistent"), qPrintable(w.banner()->text()));
-    QVERIFY(w.trainingActions()->start()->isEnabled());
-    w.experimentPanel()->setConfig(test::gui_config());
-    w.trainingActions()->start()->trigger();
+    panel(w)->setConfig(missing);
+    QVERIFY(action(w, "start")->isEnabled());
+    action(w, "start")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("failed"), kTrainTimeoutMs);
+    QTRY_VERIFY(banner(w)->isVisible());
+    QVERIFY2(banner(w)->text().contains("nonexistent"), qPrintable(banner(w)->text()));
+    QVERIFY(action(w, "start")->isEnabled());
+    panel(w)->setConfig(test::gui_config());
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 1, kTrainTimeoutMs);
-    QVERIFY(!w.banner()->isVisible());
+    QVERIFY(!banner(w)->isVisible());
   }
 
   void aJobDroppedWithItsSessionStillReports() {
@@ -273,7 +287,7 @@ class TestGui : public QObject {
   void closingWhileTrainingIsClean() {
     auto* w = new MainWindow(test::gui_config());
     w->show();
-    w->trainingActions()->start()->trigger();
+    action(*w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(*w) >= 2, kTrainTimeoutMs);
     QElapsedTimer timer;
     timer.start();
@@ -286,26 +300,27 @@ class TestGui : public QObject {
   void runFolderRoundTrip() {
     QTemporaryDir dir;
     MainWindow w(test::gui_config());
-    w.trainingActions()->start()->trigger();
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 5, kTrainTimeoutMs);
-    w.trainingActions()->stop()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Stopped, 10000);
-    Run* run = w.liveRun();
+    action(w, "stop")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(session_state(w), QString("stopped"), 10000);
+    Run* run = test::select_run(w, test::live_row(w));  // the row Save run saves
     const QString folder = dir.filePath("run-a");
-    w.fileActions()->saveRunTo(run, folder);
+    QVERIFY(test::use_file_action(w, "saveRun", folder));
     QVERIFY(QFile::exists(folder + "/config.json"));
     QFile csv(folder + "/metrics.csv");
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString(csv.readLine()).trimmed().split(',').size(), int(metric_names().size()));
-    Run* opened = w.fileActions()->openRunFolder(folder);
-    QVERIFY(opened);
+    QVERIFY(test::use_file_action(w, "openRun", folder));
+    QCOMPARE(test::run_count(w), 2);
+    Run* opened = test::select_run(w, 1);
+    QCOMPARE(test::run_cell(w, 1, "Status"), QString("opened"));
     QCOMPARE(opened->metrics.size(), run->metrics.size());
     QCOMPARE(opened->metrics.back().step, run->metrics.back().step);
     QVERIFY(qAbs(opened->metrics.back().loss - run->metrics.back().loss) < 1e-6);
     QCOMPARE(opened->config.moco.queue_size, int64_t(64));
     QVERIFY(QFile::exists(folder + "/metrics.jsonl"));
-    QCOMPARE(w.runs()->runs().size(), size_t(2));
-    QCOMPARE(w.plots()->lossPlot()->pointCount(), 2 * 2 * int(run->metrics.size()));  // both runs overlaid
+    QCOMPARE(loss_plot(w)->pointCount(), 2 * 2 * int(run->metrics.size()));  // both runs overlaid
   }
 
   void opensAMocoTrainFolder() {
@@ -336,31 +351,34 @@ class TestGui : public QObject {
       config.write(QByteArray::fromStdString(to_json(test::gui_config())));
     }
     MainWindow w(test::gui_config());
-    Run* run = w.fileActions()->openRunFolder(dir.path());
-    QVERIFY(run);
+    QVERIFY(test::use_file_action(w, "openRun", dir.path()));
+    QCOMPARE(test::run_count(w), 1);
+    Run* run = test::select_run(w, 0);
     QCOMPARE(run->metrics.size(), 4);
     QCOMPARE(run->metrics[2].loss, 4.7);
     QCOMPARE(LossPlot::warmUpEnd(*run), 3);
-    QCOMPARE(w.plots()->lossPlot()->pointCount(), 8);
+    QCOMPARE(loss_plot(w)->pointCount(), 8);
     QVERIFY(run->hasFloors);
     QCOMPARE(run->floors.pixel_knn_top1, 0.7);
     QCOMPARE(run->evals.size(), 1);
     QCOMPARE(run->evals.front().knn.top1, 0.75);
     QCOMPARE(run->evals.front().health.uniformity, -2.1);
-    QCOMPARE(w.plots()->accuracyPlot()->pointCount(), 2);  // kNN and probe
-    QCOMPARE(w.plots()->healthPlot()->pointCount(), 2);    // alignment and uniformity
-    QCOMPARE(w.plots()->consistencyPlot()->pointCount(), 2);  // ages 1 and 3
+    QCOMPARE(eval_plot(w, "Accuracy")->pointCount(), 2);                // kNN and probe
+    QCOMPARE(eval_plot(w, "Alignment / uniformity")->pointCount(), 2);  // alignment and uniformity
+    QCOMPARE(find<ConsistencyPlot>(w)->pointCount(), 2);                // ages 1 and 3
   }
 
   void openingANonRunFolderSaysWhy() {
     QTemporaryDir dir;
     MainWindow w(test::gui_config());
     w.show();
-    QSignalSpy failed(w.fileActions(), &FileActions::failed);
-    QVERIFY(!w.fileActions()->openRunFolder(dir.path()));
+    // The File menu's report, which the window shows in its banner.
+    QSignalSpy failed(find<FileActions>(w), &FileActions::failed);
+    QVERIFY(test::use_file_action(w, "openRun", dir.path()));
+    QCOMPARE(test::run_count(w), 0);  // nothing was opened
     QCOMPARE(failed.size(), 1);
-    QVERIFY(w.banner()->isVisible());
-    QVERIFY(w.banner()->text().contains("not a run folder"));
+    QVERIFY(banner(w)->isVisible());
+    QVERIFY(banner(w)->text().contains("not a run folder"));
   }
 
   void experimentJsonRoundTrip() {
@@ -368,23 +386,23 @@ class TestGui : public QObject {
     MainWindow w(test::gui_config());
     w.findChild<QDoubleSpinBox*>("moco.momentum.spin")->setValue(0.999);
     const QString path = dir.filePath("e.json");
-    w.fileActions()->saveExperimentFile(path);
+    QVERIFY(test::use_file_action(w, "saveExperiment", path));
     QCOMPARE(load_config_file(path.toStdString()).moco.momentum, 0.999);
-    w.experimentPanel()->setConfig(preset_v1());
-    w.fileActions()->openExperimentFile(path);
-    QCOMPARE(w.experimentPanel()->config().moco.momentum, 0.999);
+    panel(w)->setConfig(preset_v1());
+    QVERIFY(test::use_file_action(w, "openExperiment", path));
+    QCOMPARE(panel(w)->config().moco.momentum, 0.999);
     QCOMPARE(w.findChild<QDoubleSpinBox*>("moco.momentum.spin")->value(), 0.999);
   }
 
   void resetClearsThePlots() {
     MainWindow w(test::gui_config());
-    w.trainingActions()->start()->trigger();
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
-    w.trainingActions()->reset()->trigger();
-    QCOMPARE(w.controller()->state(), SessionState::Idle);
-    QVERIFY(!w.liveRun());
-    QCOMPARE(w.plots()->lossPlot()->pointCount(), 0);
-    QVERIFY(w.trainingActions()->start()->isEnabled());
+    action(w, "reset")->trigger();
+    QCOMPARE(session_state(w), QString("idle"));
+    QCOMPARE(test::run_count(w), 0);  // the live run is forgotten
+    QCOMPARE(loss_plot(w)->pointCount(), 0);
+    QVERIFY(action(w, "start")->isEnabled());
   }
 
   void momentumScale() {

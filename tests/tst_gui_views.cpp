@@ -2,6 +2,7 @@
 // stalls while training and t-SNE run, the augmented pairs following the settings, the periodic
 // evaluation's plots and their round trip through a run folder, t-SNE and neighbours of the live
 // encoder, and the queue's slot-age histogram. Torch-free: it links only moco_ui.
+#include <QCheckBox>
 #include <QElapsedTimer>
 #include <QPushButton>
 #include <QSpinBox>
@@ -9,28 +10,38 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
-#include "dataset_cache.h"
-#include "eval_monitor.h"
-#include "file_actions.h"
 #include "gui_test_support.h"
 #include "plots/consistency_plot.h"
 #include "plots/eval_plot.h"
-#include "plots/plot_grid.h"
 #include "plots/queue_age_histogram.h"
-#include "session_controller.h"
-#include "training_actions.h"
 #include "views/augment_pairs_view.h"
 #include "views/neighbours_view.h"
 #include "views/tsne_view.h"
 
 using namespace moco;
+using test::action;
+using test::find;
 using test::kTrainTimeoutMs;
+
+namespace {
+QTabWidget* views(MainWindow& w) { return find<QTabWidget>(w, "views"); }
+TsneView* tsne_view(MainWindow& w) { return find<TsneView>(w, "tsne"); }
+EvalPlot* eval_plot(MainWindow& w, const char* title) { return find<EvalPlot>(w, title); }
+// The augmented pairs appear as soon as the dataset is loaded, before any training.
+bool dataset_loaded(MainWindow& w) { return find<AugmentPairsView>(w, "augmented-pairs")->pairCount() > 0; }
+// Test images in the dataset: the neighbours view offers indices 0 .. count - 1 once it is loaded.
+int64_t test_images(MainWindow& w) { return find<QSpinBox>(w, "neighbourIndex")->maximum() + 1; }
+}  // namespace
 
 // The GUI stays responsive: training and t-SNE never run on its thread. The target (< 50 ms on an
 // idle machine) is measured by bench/gui_bench (BENCHMARKS.md); here the test shares two cores
 // with the rest of the suite, so the bound is what any blocking work on the GUI thread (one
 // training step, a t-SNE run: seconds) would exceed, not scheduler jitter.
 constexpr qint64 kStallLimitMs = 250;
+// The default evaluation interval (200 steps) of the tiny experiment: about 5 s on 2 idle cores.
+// A failing QTRY waits twice as long again for its hint, and all of it must stay well inside
+// QtTest's 5-minute watchdog so that the failure is reported as one.
+constexpr int kEvalByDefaultTimeoutMs = 60000;
 
 class TestGuiViews : public QObject {
   Q_OBJECT
@@ -45,7 +56,7 @@ class TestGuiViews : public QObject {
     MainWindow w(test::gui_config());
     test::manual_only(w);
     w.show();
-    w.trainingActions()->start()->trigger();
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     // A 5 ms probe timer: the longest gap between its ticks is the longest the GUI was unresponsive
     // (plots replotting, metrics draining, t-SNE frames drawn) while the worker trains.
@@ -71,13 +82,13 @@ class TestGuiViews : public QObject {
     QVERIFY2(worst < kStallLimitMs, qPrintable(QString("the GUI froze for %1 ms while training").arg(worst)));
 
     // Now with t-SNE mapping on the t-SNE tab; the step gives up the threads t-SNE takes meanwhile.
-    TsneView* tsne = w.tsneView();
-    w.views()->setCurrentWidget(tsne);
+    TsneView* tsne = tsne_view(w);
+    views(w)->setCurrentWidget(tsne);
     QSignalSpy threads(tsne, &TsneView::mappingChanged);
     QSignalSpy mapped(tsne, &TsneView::mapped);
     worst = ticks = 0;
     from = test::live_steps(w);
-    tsne->snapshot();
+    find<QPushButton>(*tsne, "snapshot")->click();
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
     probe.stop();
     qInfo("longest event-loop stall while training and mapping: %lld ms (%lld probe ticks, %lld steps)", worst, ticks,
@@ -85,13 +96,12 @@ class TestGuiViews : public QObject {
     QVERIFY2(worst < kStallLimitMs, qPrintable(QString("the GUI froze for %1 ms while training and mapping").arg(worst)));
     QCOMPARE(threads.size(), 2);
     QVERIFY(threads.front().front().toInt() >= 1);
-    QCOMPARE(threads.back().front().toInt(), 0);
-    QCOMPARE(w.controller()->trainingThreads(), 1);  // tinyConfig trains on one thread
+    QCOMPARE(threads.back().front().toInt(), 0);  // the step takes its threads back
   }
 
   void augmentedPairsFollowTheSettings() {
     MainWindow w(test::gui_config());
-    AugmentPairsView* pairs = w.pairsView();
+    auto* pairs = find<AugmentPairsView>(w, "augmented-pairs");
     QTRY_VERIFY_WITH_TIMEOUT(pairs->pairCount() > 0, kTrainTimeoutMs);  // before any training
     QSignalSpy updated(pairs, &AugmentPairsView::updated);
     w.findChild<QCheckBox*>("augment.flip_p.on")->setChecked(false);
@@ -104,62 +114,67 @@ class TestGuiViews : public QObject {
   void evaluationFillsItsPlotsAndRoundTrips() {
     MainWindow w(test::gui_config());
     test::manual_only(w);
-    QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
-    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(dataset_loaded(w), kTrainTimeoutMs);
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 3, kTrainTimeoutMs);
-    w.plots()->evaluateButton()->click();
-    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() == 1, kTrainTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->hasFloors, kTrainTimeoutMs);
-    const EvalReport first = w.liveRun()->evals.front();
+    // The run list holds the live run's evaluations and floors (what Save run writes).
+    const auto live = [&w] { return test::select_run(w, test::live_row(w)); };
+    find<QPushButton>(w, "evaluate")->click();
+    QTRY_VERIFY_WITH_TIMEOUT(live()->evals.size() == 1, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(live()->hasFloors, kTrainTimeoutMs);
+    const EvalReport first = live()->evals.front();
     QVERIFY(first.knn.top1 >= 0.0 && first.knn.top1 <= 1.0);
     QVERIFY(first.probe.top1 >= 0.0 && first.probe.top1 <= 1.0);
     QVERIFY(first.health.alignment >= 0.0 && first.health.alignment <= 4.0);  // squared distance of unit vectors
     QVERIFY(first.health.uniformity <= 0.0);
     QVERIFY(!first.consistency.points.empty());
     for (const auto& p : first.consistency.points) QVERIFY(p.age >= 0 && p.cosine >= -1.0001 && p.cosine <= 1.0001);
-    QVERIFY(w.liveRun()->floors.pixel_knn_top1 > 0.0);
-    QCOMPARE(w.plots()->accuracyPlot()->pointCount(), 2);
-    QCOMPARE(w.plots()->healthPlot()->pointCount(), 2);
-    QCOMPARE(w.plots()->consistencyPlot()->pointCount(), int(mean_cosine_by_age(first.consistency).size()));
+    QVERIFY(live()->floors.pixel_knn_top1 > 0.0);
+    QCOMPARE(eval_plot(w, "Accuracy")->pointCount(), 2);
+    QCOMPARE(eval_plot(w, "Alignment / uniformity")->pointCount(), 2);
+    QCOMPARE(find<ConsistencyPlot>(w)->pointCount(), int(mean_cosine_by_age(first.consistency).size()));
     w.findChild<QSpinBox*>("evalEvery")->setValue(3);
-    QTRY_VERIFY_WITH_TIMEOUT(w.liveRun()->evals.size() >= 3, kTrainTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(w.plots()->accuracyPlot()->pointCount() >= 6, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(live()->evals.size() >= 3, kTrainTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(eval_plot(w, "Accuracy")->pointCount() >= 6, kTrainTimeoutMs);
 
     // Saved and reopened, the evaluations come back as they were.
-    w.trainingActions()->stop()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Stopped, 10000);
+    action(w, "stop")->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(test::session_state(w), QString("stopped"), 10000);
     QTemporaryDir dir;
-    w.fileActions()->saveRunTo(w.liveRun(), dir.filePath("run"));
-    Run* opened = w.fileActions()->openRunFolder(dir.filePath("run"));
-    QVERIFY(opened);
-    QCOMPARE(opened->evals.size(), w.liveRun()->evals.size());
+    Run* run = live();  // the row Save run saves
+    QVERIFY(test::use_file_action(w, "saveRun", dir.filePath("run")));
+    QVERIFY(test::use_file_action(w, "openRun", dir.filePath("run")));
+    QCOMPARE(test::run_count(w), 2);
+    Run* opened = test::select_run(w, 1);
+    QCOMPARE(opened->evals.size(), run->evals.size());
     QCOMPARE(opened->evals.front().probe.top1, first.probe.top1);
     QCOMPARE(opened->evals.front().health.alignment, first.health.alignment);
     QVERIFY(mean_cosine_by_age(opened->evals.front().consistency) == mean_cosine_by_age(first.consistency));
-    QCOMPARE(opened->floors.pixel_knn_top1, w.liveRun()->floors.pixel_knn_top1);
+    QCOMPARE(opened->floors.pixel_knn_top1, run->floors.pixel_knn_top1);
   }
 
   void tsneAndNeighboursFromTheLiveEncoder() {
     MainWindow w(test::gui_config());
     test::manual_only(w);
     w.show();
-    QTRY_VERIFY_WITH_TIMEOUT(w.datasets()->current() != nullptr, kTrainTimeoutMs);
-    TsneView* tsne = w.tsneView();
-    w.trainingActions()->start()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(dataset_loaded(w), kTrainTimeoutMs);
+    TsneView* tsne = tsne_view(w);
+    auto* snapshot = find<QPushButton>(*tsne, "snapshot");
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 2, kTrainTimeoutMs);
     QSignalSpy mapped(tsne, &TsneView::mapped);
-    tsne->snapshot();
+    snapshot->click();
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 1, kTrainTimeoutMs);
-    QCOMPARE(int64_t(tsne->pointCount()), w.datasets()->info().test_size);
+    QCOMPARE(int64_t(tsne->pointCount()), test_images(w));
     // A second snapshot continues from the first map (warm start) and maps the same points.
-    tsne->snapshot();
+    snapshot->click();
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() == 2, kTrainTimeoutMs);
-    QCOMPARE(int64_t(tsne->pointCount()), w.datasets()->info().test_size);
+    QCOMPARE(int64_t(tsne->pointCount()), test_images(w));
 
-    NeighboursView* neighbours = w.neighboursView();
+    auto* neighbours = find<NeighboursView>(w, "neighbours");
     QSignalSpy searched(neighbours, &NeighboursView::searched);
     emit tsne->imageChosen(Split::Test, 3);  // what a click on a point does
-    QCOMPARE(w.views()->currentWidget(), static_cast<QWidget*>(neighbours));
+    QCOMPARE(views(w)->currentWidget(), static_cast<QWidget*>(neighbours));
     QTRY_VERIFY_WITH_TIMEOUT(searched.size() == 1, kTrainTimeoutMs);
     QCOMPARE(neighbours->report().training.size(), size_t(8));
     QCOMPARE(neighbours->report().queue.size(), size_t(8));
@@ -168,18 +183,25 @@ class TestGuiViews : public QObject {
   void automaticEvaluationAndMapsByDefault() {
     MainWindow w(test::gui_config());
     w.show();
-    QCOMPARE(w.evalMonitor()->interval(), w.plots()->evalInterval());
-    QVERIFY(w.evalMonitor()->interval() > 0);
+    // The evaluation runs by itself, every as many steps as the curves tab shows: untouched, the
+    // first report comes once that many steps are done (and before twice that many).
+    auto* evalEvery = w.findChild<QSpinBox*>("evalEvery");
+    const int every = evalEvery->value();
+    QVERIFY(every > 0);
     // The map follows training only while its tab is shown: none is made behind the curves tab.
-    TsneView* tsne = w.tsneView();
+    TsneView* tsne = tsne_view(w);
     w.findChild<QSpinBox*>("tsneEvery")->setValue(5);
-    w.findChild<QSpinBox*>("evalEvery")->setValue(0);
     QSignalSpy mapped(tsne, &TsneView::mapped);
-    w.trainingActions()->start()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 12, kTrainTimeoutMs);
+    action(w, "start")->trigger();
+    const auto live = [&w] { return test::select_run(w, test::live_row(w)); };
+    QTRY_VERIFY_WITH_TIMEOUT(live()->evals.size() == 1, kEvalByDefaultTimeoutMs);
+    QVERIFY2(live()->evals.front().step >= every && live()->evals.front().step < 2 * every,
+             qPrintable(QString("first evaluation at step %1").arg(live()->evals.front().step)));
+    evalEvery->setValue(0);  // the maps alone from here on
+    QVERIFY(test::live_steps(w) >= 12);
     QCOMPARE(tsne->pointCount(), 0);
     QVERIFY(!tsne->isMapping());
-    w.views()->setCurrentWidget(tsne);  // coming back to an outdated map takes a snapshot
+    views(w)->setCurrentWidget(tsne);  // coming back to an outdated map takes a snapshot
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() >= 1, kTrainTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(mapped.size() >= 2, kTrainTimeoutMs);  // and the next ones follow
   }
@@ -201,9 +223,9 @@ class TestGuiViews : public QObject {
   void liveHistogramShowsTheEnginesSlotAges() {
     MainWindow w(test::gui_config());
     w.show();
-    w.trainingActions()->start()->trigger();
+    action(w, "start")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 6, kTrainTimeoutMs);
-    QueueAgeHistogram* histogram = w.plots()->ageHistogram();
+    auto* histogram = find<QueueAgeHistogram>(w);
     QTRY_VERIFY_WITH_TIMEOUT(histogram->isExact(), 10000);
     QCOMPARE(histogram->slotTotal(), 64.0);  // every one of the K slots, written or not
   }

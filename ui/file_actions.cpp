@@ -21,8 +21,10 @@ namespace moco {
 namespace {
 constexpr const char* kJsonFilter = "Experiment JSON (*.json)";
 
-QAction* action(QObject* parent, const QString& text, const QKeySequence& key, const QString& tip) {
+// `name` is the action's objectName: how tests and accessibility tools find it.
+QAction* action(QObject* parent, const char* name, const QString& text, const QKeySequence& key, const QString& tip) {
   auto* a = new QAction(text, parent);
+  a->setObjectName(name);
   a->setShortcut(key);
   a->setToolTip(tip);
   a->setStatusTip(tip);
@@ -31,15 +33,15 @@ QAction* action(QObject* parent, const QString& text, const QKeySequence& key, c
 }  // namespace
 
 FileActions::FileActions(Context context) : QObject(context.window), c_(std::move(context)) {
-  openExperiment_ = action(this, tr("&Open experiment…"), QKeySequence::Open, tr("Load an experiment JSON (same schema as moco-train --config)"));
-  saveExperiment_ = action(this, tr("&Save experiment…"), QKeySequence::Save, tr("Save the experiment as JSON for moco-train --config"));
-  openRun_ = action(this, tr("Open run folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+  openExperiment_ = action(this, "openExperiment", tr("&Open experiment…"), QKeySequence::Open, tr("Load an experiment JSON (same schema as moco-train --config)"));
+  saveExperiment_ = action(this, "saveExperiment", tr("&Save experiment…"), QKeySequence::Save, tr("Save the experiment as JSON for moco-train --config"));
+  openRun_ = action(this, "openRun", tr("Open run folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                     tr("Open a run folder written by moco-train or the workbench (config.json, metrics.csv)"));
-  saveRun_ = action(this, tr("Save run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
+  saveRun_ = action(this, "saveRun", tr("Save run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S),
                     tr("Save the selected run as a folder (config.json, metrics.csv; checkpoint.pt while it trains)"));
-  saveCheckpoint_ = action(this, tr("Save checkpoint…"), {}, tr("Save the running session's whole state (moco-train --resume reads it)"));
-  exportEncoder_ = action(this, tr("Export encoder for PyTorch…"), {}, tr("Save the query encoder's state dict (torch.load reads it)"));
-  exportCsv_ = action(this, tr("Export metrics as CSV…"), {}, tr("Every step's metrics of the selected run as CSV"));
+  saveCheckpoint_ = action(this, "saveCheckpoint", tr("Save checkpoint…"), {}, tr("Save the running session's whole state (moco-train --resume reads it)"));
+  exportEncoder_ = action(this, "exportEncoder", tr("Export encoder for PyTorch…"), {}, tr("Save the query encoder's state dict (torch.load reads it)"));
+  exportCsv_ = action(this, "exportCsv", tr("Export metrics as CSV…"), {}, tr("Every step's metrics of the selected run as CSV"));
   for (auto* a : {openExperiment_, openRun_}) a->setIcon(style::icon("open"));
   for (auto* a : {saveExperiment_, saveRun_}) a->setIcon(style::icon("save"));
   for (auto* a : {openExperiment_, saveExperiment_, openRun_, saveRun_}) c_.window->addAction(a);

@@ -38,7 +38,7 @@ class FileActions : public QObject {
   // Enables what the session's state allows (checkpoints and export need a running trainer).
   void update();
 
-  // The work behind the actions, without dialogs (tests and the screenshot tour call these).
+  // The work behind the actions, once their dialog has a path.
   void openExperimentFile(const QString& path);
   void saveExperimentFile(const QString& path);
   Run* openRunFolder(const QString& folder);

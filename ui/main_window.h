@@ -23,6 +23,7 @@ class MessageBanner;
 class PlotGrid;
 class RunDock;
 class RunList;
+class ScreenshotTour;
 class SessionController;
 class StatusPanel;
 class TrainingActions;
@@ -34,22 +35,10 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(Config config, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  ExperimentPanel* experimentPanel() const { return panel_; }
-  SessionController* controller() const { return controller_; }
-  PlotGrid* plots() const { return plots_; }
-  TrainingActions* trainingActions() const { return actions_; }
-  RunList* runs() const { return runs_; }
-  RunDock* runDock() const { return runDock_; }
-  FileActions* fileActions() const { return files_; }
-  MessageBanner* banner() const { return banner_; }
-  QTabWidget* views() const { return views_; }
-  DatasetCache* datasets() const { return datasets_; }
-  AugmentPairsView* pairsView() const { return pairs_; }
-  TsneView* tsneView() const { return tsne_; }
-  NeighboursView* neighboursView() const { return neighbours_; }
-  EvalMonitor* evalMonitor() const { return eval_; }
-  // The run being trained (or last trained); null after Reset.
-  Run* liveRun() const;
+  // Its parts are found as a user or an accessibility tool finds them: actions and widgets by
+  // objectName ("start", "openRun", "experimentDock", "runTree", "views", "training-curves",
+  // "tsne", "messageBanner", "statusState" …), read through what they show.
+
   // A warning in the banner (e.g. an unreadable experiment at start-up).
   void showMessage(const QString& message);
 
@@ -62,6 +51,11 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  // The --screenshot tour scripts a whole session: it waits for the N-th step and pauses through
+  // the session controller, which no widget shows; the widgets it finds by objectName.
+  friend class ScreenshotTour;
+
+ private:
   void buildMenus();
   void buildViews();
   void connectController();
@@ -71,6 +65,8 @@ class MainWindow : public QMainWindow {
   void onStateChanged(SessionState state);
   void updateActions();
   void beginRun(bool paused);
+  // The run being trained (or last trained); null after Reset.
+  Run* liveRun() const;
 
   AppSettings settings_;
   SessionController* controller_;

@@ -9,10 +9,7 @@
 #include <cstdio>
 
 #include "experiment_panel.h"
-#include "eval_monitor.h"
 #include "main_window.h"
-#include "plots/plot_grid.h"
-#include "run_dock.h"
 #include "session_controller.h"
 #include "views/neighbours_view.h"
 #include "views/tsne_view.h"
@@ -32,22 +29,22 @@ void ScreenshotTour::start(MainWindow* window, const QString& directory, int ste
 ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int steps)
     : QObject(window), window_(window), directory_(directory), steps_(steps) {
   QDir().mkpath(directory_);
-  connect(window_->controller(), &SessionController::metricsArrived, this, &ScreenshotTour::onMetrics);
-  connect(window_->controller(), &SessionController::failed, this, [](const QString& message) {
+  connect(window_->controller_, &SessionController::metricsArrived, this, &ScreenshotTour::onMetrics);
+  connect(window_->controller_, &SessionController::failed, this, [](const QString& message) {
     std::fprintf(stderr, "screenshot run failed: %s\n", qPrintable(message));
     QApplication::exit(1);
   });
-  if (auto* every = window_->plots()->findChild<QSpinBox*>("evalEvery")) every->setValue(std::max(1, steps_ / kEvalPointsWanted));
+  if (auto* every = window_->findChild<QSpinBox*>("evalEvery")) every->setValue(std::max(1, steps_ / kEvalPointsWanted));
   QTimer::singleShot(kSettleMs, window_, [this] { window_->startTraining(); });
 }
 
 void ScreenshotTour::onMetrics() {
-  if (shooting_ || window_->controller()->stepsDone() < steps_) return;
+  if (shooting_ || window_->controller_->stepsDone() < steps_) return;
   shooting_ = true;
-  window_->controller()->pause();
+  window_->controller_->pause();
   // Paused, the session still runs jobs between steps: the t-SNE snapshot, then the neighbours.
-  auto* tsne = window_->tsneView();
-  auto* neighbours = window_->neighboursView();
+  auto* tsne = window_->findChild<TsneView*>("tsne");
+  auto* neighbours = window_->findChild<NeighboursView*>("neighbours");
   auto once = std::make_shared<bool>(false);
   const auto next = [this, once] {
     if (std::exchange(*once, true)) return;
@@ -66,26 +63,28 @@ void ScreenshotTour::save(QWidget* widget, const QString& name) {
 }
 
 void ScreenshotTour::shoot() {
+  auto* panel = window_->findChild<ExperimentPanel*>("experimentDock");
+  auto* views = window_->findChild<QTabWidget*>("views");
   save(window_, "workbench");
-  save(window_->experimentPanel(), "experiment-panel");
-  if (auto* form = window_->experimentPanel()->findChild<QWidget*>("experimentContent")) save(form, "experiment-form");
-  save(window_->plots(), "training-curves");
-  save(window_->runDock(), "runs");
-  for (int i = 1; i < window_->views()->count(); ++i) {
-    window_->views()->setCurrentIndex(i);
+  save(panel, "experiment-panel");
+  if (auto* form = panel->findChild<QWidget*>("experimentContent")) save(form, "experiment-form");
+  save(window_->findChild<QWidget*>("training-curves"), "training-curves");
+  save(window_->findChild<QWidget*>("runDock"), "runs");
+  for (int i = 1; i < views->count(); ++i) {
+    views->setCurrentIndex(i);
     QApplication::processEvents();
-    QWidget* view = window_->views()->widget(i);
+    QWidget* view = views->widget(i);
     save(view, view->objectName());
     save(window_, "workbench-" + view->objectName());
   }
   // The experiment form with a config moco::validate rejects: the messages at their fields.
-  window_->views()->setCurrentIndex(0);
-  Config invalid = window_->experimentPanel()->config();
+  views->setCurrentIndex(0);
+  Config invalid = panel->config();
   invalid.moco.bn_splits = 3;
   invalid.moco.momentum = 1.5;
-  window_->experimentPanel()->setConfig(invalid);
+  panel->setConfig(invalid);
   QApplication::processEvents();
-  if (auto* form = window_->experimentPanel()->findChild<QWidget*>("experimentContent")) save(form, "experiment-invalid");
+  if (auto* form = panel->findChild<QWidget*>("experimentContent")) save(form, "experiment-invalid");
   save(window_, "workbench-invalid");
   std::fflush(stdout);
   window_->close();

@@ -38,6 +38,7 @@ constexpr int kStaggerMs = 1;
 }  // namespace
 
 PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
+  setObjectName("training-curves");
   auto* column = new QVBoxLayout(this);
   column->setContentsMargins(6, 6, 6, 6);
   column->setSpacing(6);

@@ -36,6 +36,7 @@ NeighboursView::NeighboursView(SessionController* controller, DatasetCache* data
   column->setContentsMargins(8, 8, 8, 8);
   auto* bar = new QHBoxLayout;
   index_ = new QSpinBox;
+  index_->setObjectName("neighbourIndex");
   index_->setRange(0, 1000000);
   index_->setPrefix(tr("test image #"));
   auto* random = new QPushButton(tr("Random"));

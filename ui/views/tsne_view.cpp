@@ -44,6 +44,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   column->setContentsMargins(8, 8, 8, 8);
   auto* bar = new QHBoxLayout;
   snapshotButton_ = new QPushButton(tr("Snapshot && map"));
+  snapshotButton_->setObjectName("snapshot");
   snapshotButton_->setToolTip(tr("Take the query encoder's features of the test images now and map them with t-SNE"));
   every_ = new QSpinBox;
   every_->setRange(0, 100000);
