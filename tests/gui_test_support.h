@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -102,9 +103,23 @@ inline bool use_file_action(MainWindow& w, const char* name, const QString& path
   bool accepted = false;
   QTimer poll;
   QObject::connect(&poll, &QTimer::timeout, [&] {
-    auto* dialog = w.findChild<QFileDialog*>();
-    if (!dialog || !dialog->isVisible()) return;
+    // The visible one: a dialog of an earlier action may still exist, hidden, until deleted.
+    QFileDialog* dialog = nullptr;
+    for (auto* d : w.findChildren<QFileDialog*>())
+      if (d->isVisible()) dialog = d;
+    if (!dialog) return;
     poll.stop();
+    if (dialog->fileMode() == QFileDialog::Directory) {
+      // A folder typed in full into the name field, as a user does: selecting the folder's name
+      // in its parent would depend on when the file system model has listed the parent.
+      if (auto* name = dialog->findChild<QLineEdit*>("fileNameEdit")) {
+        name->setText(path);
+        static_cast<QDialog*>(dialog)->accept();
+        accepted = dialog->result() == QDialog::Accepted;
+        if (!accepted) dialog->reject();
+        return;
+      }
+    }
     dialog->selectFile(path);
     static_cast<QDialog*>(dialog)->accept();  // the Open / Save button (QFileDialog hides the slot)
     accepted = dialog->result() == QDialog::Accepted;

@@ -312,7 +312,7 @@ class TestGui : public QObject {
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString(csv.readLine()).trimmed().split(',').size(), int(metric_names().size()));
     QVERIFY(test::use_file_action(w, "openRun", folder));
-    QCOMPARE(test::run_count(w), 2);
+    QVERIFY2(test::run_count(w) == 2, qPrintable(w.findChild<MessageBanner*>()->text()));
     Run* opened = test::select_run(w, 1);
     QCOMPARE(test::run_cell(w, 1, "Status"), QString("opened"));
     QCOMPARE(opened->metrics.size(), run->metrics.size());

@@ -140,6 +140,8 @@ class TestGuiViews : public QObject {
     // Saved and reopened, the evaluations come back as they were.
     action(w, "stop")->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(test::session_state(w), QString("stopped"), 10000);
+    // An evaluation the last steps started finishes on the final model: save after it arrived.
+    QTRY_VERIFY_WITH_TIMEOUT(find<QPushButton>(w, "evaluate")->isEnabled(), kTrainTimeoutMs);
     QTemporaryDir dir;
     Run* run = live();  // the row Save run saves
     QVERIFY(test::use_file_action(w, "saveRun", dir.filePath("run")));
