@@ -95,16 +95,21 @@ std::vector<torch::Tensor> MocoModel::mutable_state() const {
 
 void MocoModel::remember_pre_step_state() {
   torch::NoGradGuard no_grad;
-  const auto live = mutable_state();
-  if (saved_state_.size() != live.size())
-    for (const auto& t : live) saved_state_.push_back(torch::empty_like(t));
-  for (size_t i = 0; i < live.size(); ++i) saved_state_[i].copy_(live[i]);
+  // One concatenation into one buffer: a copy per tensor costs a dispatch each (tens of them).
+  std::vector<torch::Tensor> flat;
+  for (const auto& t : mutable_state()) flat.push_back(t.detach().reshape({-1}).to(torch::kFloat64));
+  if (!saved_state_.defined()) saved_state_ = torch::empty({0}, flat.front().options());
+  torch::cat_out(saved_state_, flat);
 }
 
 void MocoModel::restore_pre_step_state() {
   torch::NoGradGuard no_grad;
-  auto live = mutable_state();
-  for (size_t i = 0; i < live.size(); ++i) live[i].copy_(saved_state_[i]);
+  int64_t offset = 0;
+  for (auto& t : mutable_state()) {
+    const int64_t n = t.numel();
+    t.copy_(saved_state_.narrow(0, offset, n).view(t.sizes()));  // back to the tensor's own dtype
+    offset += n;
+  }
 }
 
 }  // namespace moco

@@ -44,7 +44,7 @@ class MocoModel {
 
   // What a step changes before its loss is known — the key encoder's parameters (momentum update)
   // and both encoders' BN statistics (forward passes in train mode) — copied aside, and put back
-  // when the loss turns out not finite. The copies live in tensors allocated once.
+  // when the loss turns out not finite. The copy lives in one buffer allocated once.
   void remember_pre_step_state();
   void restore_pre_step_state();
 
@@ -56,7 +56,7 @@ class MocoModel {
 
  private:
   std::vector<torch::Tensor> mutable_state() const;
-  std::vector<torch::Tensor> saved_state_;
+  torch::Tensor saved_state_;  // the mutable state, flattened (float64 holds floats and step counts exactly)
 };
 
 }  // namespace moco
