@@ -9,7 +9,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLabel>
-#include <QLineEdit>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -17,6 +16,7 @@
 #include <QTreeWidget>
 
 #include "app_settings.h"
+#include "file_actions.h"
 #include "main_window.h"
 #include "run.h"
 #include "run_dock.h"
@@ -96,38 +96,29 @@ inline int64_t recorded_steps(MainWindow& w) {
   return std::max<int64_t>(0, int64_t(csv.readAll().count('\n')) - 1);
 }
 
-// Triggers the File action `name` and answers the file dialog it opens with `path`, as a user
-// typing the path and pressing Open or Save does (the dialogs are Qt's own under offscreen).
-// False when no dialog came or it did not accept the path.
+// Does what the File action `name` does once its dialog is answered with `path`, for the run
+// selected in the run list. Qt's own file dialogs answer from a file model that lists folders
+// asynchronously, which made answering them in tests nondeterministic (and a wrong answer opens
+// a modal box); the action itself must exist and be enabled. False for an unknown action.
 inline bool use_file_action(MainWindow& w, const char* name, const QString& path) {
-  bool accepted = false;
-  QTimer poll;
-  QObject::connect(&poll, &QTimer::timeout, [&] {
-    // The visible one: a dialog of an earlier action may still exist, hidden, until deleted.
-    QFileDialog* dialog = nullptr;
-    for (auto* d : w.findChildren<QFileDialog*>())
-      if (d->isVisible()) dialog = d;
-    if (!dialog) return;
-    poll.stop();
-    if (dialog->fileMode() == QFileDialog::Directory) {
-      // A folder typed in full into the name field, as a user does: selecting the folder's name
-      // in its parent would depend on when the file system model has listed the parent.
-      if (auto* name = dialog->findChild<QLineEdit*>("fileNameEdit")) {
-        name->setText(path);
-        static_cast<QDialog*>(dialog)->accept();
-        accepted = dialog->result() == QDialog::Accepted;
-        if (!accepted) dialog->reject();
-        return;
-      }
-    }
-    dialog->selectFile(path);
-    static_cast<QDialog*>(dialog)->accept();  // the Open / Save button (QFileDialog hides the slot)
-    accepted = dialog->result() == QDialog::Accepted;
-    if (!accepted) dialog->reject();  // never leave the test waiting in the dialog's event loop
-  });
-  poll.start(10);
-  action(w, name)->trigger();  // returns when the dialog closes
-  return accepted;
+  QAction* a = action(w, name);
+  auto* files = w.findChild<FileActions*>();
+  if (!a || !a->isEnabled() || !files) return false;
+  const QString which = QString::fromLatin1(name);
+  if (which == "saveRun") {
+    Run* run = w.findChild<RunDock*>()->currentRun();
+    if (!run) return false;
+    files->saveRunTo(run, path);
+  } else if (which == "openRun") {
+    files->openRunFolder(path);
+  } else if (which == "saveExperiment") {
+    files->saveExperimentFile(path);
+  } else if (which == "openExperiment") {
+    files->openExperimentFile(path);
+  } else {
+    return false;
+  }
+  return true;
 }
 
 // QSettings go to a test location under this program's name, never the user's, and the runs the
