@@ -7,12 +7,10 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QFile>
-#include <QFileDialog>
 #include <QLabel>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include "app_settings.h"
