@@ -2,6 +2,9 @@
 // against an independent computation.
 #include <QtTest/QtTest>
 
+#include <fstream>
+#include <iterator>
+
 #include "augment/augment.h"
 #include "runtime/rng.h"
 
@@ -19,6 +22,15 @@ TransformConfig nothing() {
 
 Augmenter make(const TransformConfig& c, int64_t channels, int64_t side) {
   return Augmenter(c, channels, side, side, std::vector<double>(channels, 0.5), std::vector<double>(channels, 0.25));
+}
+
+// tests/data/colour_goldens.pt, written by bench/python/make_colour_goldens.py with torchvision.
+c10::Dict<c10::IValue, c10::IValue> colour_goldens() {
+  const std::string path = qEnvironmentVariable("MOCO_SOURCE_DIR").toStdString() + "/tests/data/colour_goldens.pt";
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return torch::pickle_load(bytes).toGenericDict();
 }
 
 torch::Tensor random_images(int64_t n, int64_t c, int64_t side, uint64_t seed) {
@@ -124,7 +136,7 @@ class TestAugment : public QObject {
     p.jitter_order = torch::arange(4).repeat({3, 1});
     auto out = aug.apply(images, p);
     auto x = (images.to(torch::kFloat32) / 255.0 * 1.2).clamp(0, 1);
-    auto gray = (0.299 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2)).mean({1, 2});
+    auto gray = (0.2989 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2)).mean({1, 2});
     auto expected = (0.5 * x + 0.5 * gray.view({3, 1, 1, 1})).clamp(0, 1);
     QVERIFY(torch::allclose(out, expected, 1e-5, 1e-5));
   }
@@ -137,7 +149,7 @@ class TestAugment : public QObject {
     auto gen = make_generator(0, RngStream::AugmentQuery, 0);
     auto out = aug.apply(images, aug.sample(2, gen));
     auto x = images.to(torch::kFloat32) / 255.0;
-    auto luma = 0.299 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2);
+    auto luma = 0.2989 * x.select(1, 0) + 0.587 * x.select(1, 1) + 0.114 * x.select(1, 2);
     for (int ch = 0; ch < 3; ++ch) QVERIFY(torch::allclose(out.select(1, ch), luma, 1e-5, 1e-5));
   }
 
@@ -193,6 +205,46 @@ class TestAugment : public QObject {
     auto rgb = colour.apply(torch::full({2, 3, 4, 4}, 255, torch::kUInt8), colour.sample(2, gen));
     QVERIFY(torch::allclose(rgb.select(1, 0), torch::full({2, 4, 4}, 0.9 / 0.2)));
     QVERIFY(torch::allclose(rgb.select(1, 2), torch::full({2, 4, 4}, 0.1 / 0.5)));
+  }
+
+  void colourMatchesTorchvision_data() {
+    QTest::addColumn<bool>("masked");
+    QTest::newRow("gathered (CPU)") << false;
+    QTest::newRow("masked (GPU)") << true;
+  }
+
+  void colourMatchesTorchvision() {
+    // The same jitter factors and order, grayscale and blur sigma through torchvision's functional
+    // operations and through Augmenter::apply: every value within 1/255.
+    QFETCH(bool, masked);
+    const auto goldens = colour_goldens();
+    auto at = [&](const char* key) { return goldens.at(c10::IValue(std::string(key))).toTensor(); };
+    const auto images = at("images"), factors = at("factors"), orders = at("orders"), gray = at("grayscale"),
+               sigma = at("sigma"), outputs = at("outputs");
+    const int64_t n = images.size(0), cases = outputs.size(0);
+    QVERIFY(cases >= 10);
+    auto c = nothing();
+    c.blur_sigma_max = at("sigma_max").item<double>();
+    auto aug = make(c, 3, images.size(2));
+    aug.force_masked(masked);
+    for (int64_t k = 0; k < cases; ++k) {
+      AugmentParams p;
+      p.crop = torch::tensor({0.f, 0.f, float(images.size(3)), float(images.size(2))}).repeat({n, 1});
+      p.flip = torch::zeros({n}, torch::kBool);
+      p.jitter = torch::ones({n}, torch::kBool);
+      p.jitter_factors = factors[k].repeat({n, 1});
+      p.jitter_order = orders[k].repeat({n, 1});
+      p.grayscale = gray[k].expand({n}).clone();
+      p.blur = (sigma[k] > 0).expand({n}).clone();
+      p.sigma = sigma[k].expand({n}).clone();
+      const auto ours = aug.apply_unnormalized(images, p);
+      const double worst = (ours - outputs[k]).abs().max().item<double>();
+      QVERIFY2(worst <= 1.0 / 255,
+               qPrintable(QString("case %1 (factors %2): differs from torchvision by %3")
+                              .arg(k)
+                              .arg(QString::fromStdString(c10::str(factors[k])).simplified())
+                              .arg(worst)));
+    }
   }
 
   void maskedPathMatchesTheGatheredOne_data() {

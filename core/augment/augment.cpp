@@ -232,7 +232,7 @@ torch::Tensor Augmenter::denormalize(const torch::Tensor& views) const {
 }
 
 torch::Tensor rgb_to_grayscale(const torch::Tensor& rgb) {
-  return (0.299 * rgb.select(1, 0) + 0.587 * rgb.select(1, 1) + 0.114 * rgb.select(1, 2)).unsqueeze(1);
+  return (0.2989 * rgb.select(1, 0) + 0.587 * rgb.select(1, 1) + 0.114 * rgb.select(1, 2)).unsqueeze(1);
 }
 
 // Same formulas as torchvision's _rgb2hsv / _hsv2rgb (hue in [0, 1)).

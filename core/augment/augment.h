@@ -77,7 +77,7 @@ class Augmenter {
 };
 
 // Colour helpers on float images in [0, 1] (N x 3 x H x W), exposed for tests.
-torch::Tensor rgb_to_grayscale(const torch::Tensor& rgb);  // N x 1 x H x W, ITU-R 601 weights
+torch::Tensor rgb_to_grayscale(const torch::Tensor& rgb);  // N x 1 x H x W, ITU-R 601 weights as torchvision rounds them (0.2989, 0.587, 0.114)
 torch::Tensor rgb_to_hsv(const torch::Tensor& rgb);
 torch::Tensor hsv_to_rgb(const torch::Tensor& hsv);
 
