@@ -32,6 +32,54 @@ class TestConfig : public QObject {
     QVERIFY_EXCEPTION_THROWN(preset_by_name("v3"), std::invalid_argument);
   }
 
+  void cifarDemoPresetIsTheOfficialRecipe() {
+    // facebookresearch/moco's CIFAR-10 demo: ResNet-18 with the CIFAR stem, K 4096, m 0.99, τ 0.1,
+    // split BN 8, batch 512, lr 0.06 cosine, wd 5e-4, crop+flip+jitter 0.8 + gray 0.2, no blur.
+    const Config c = preset_by_name("cifar10-demo");
+    QCOMPARE(c.preset, std::string("cifar10-demo"));
+    QCOMPARE(c.data.dataset, DatasetName::Cifar10);
+    QCOMPARE(c.model.encoder, EncoderArch::Resnet18Cifar);
+    QCOMPARE(c.model.head, HeadType::Linear);
+    QCOMPARE(c.moco.queue_size, int64_t(4096));
+    QCOMPARE(c.moco.momentum, 0.99);
+    QCOMPARE(c.moco.temperature, 0.1);
+    QCOMPARE(c.moco.bn_splits, int64_t(8));
+    QCOMPARE(c.optim.batch_size, int64_t(512));
+    QCOMPARE(c.optim.lr, 0.06);
+    QCOMPARE(c.optim.schedule, LrSchedule::Cosine);
+    QCOMPARE(c.optim.weight_decay, 5e-4);
+    QCOMPARE(c.augment.jitter_p, 0.8);
+    QCOMPARE(c.augment.grayscale_p, 0.2);
+    QCOMPARE(c.augment.blur_p, 0.0);
+    QVERIFY(preset_names_dataset("cifar10-demo"));
+    QVERIFY(!preset_names_dataset("v2"));
+  }
+
+  void choosingADatasetBringsItsDefaults() {
+    Config c = preset_v1();
+    c.run.seed = 9;
+    c.data.dataset = DatasetName::Cifar100;
+    c.data.path = "/data/cifar-100-binary";
+    const Config colour = with_dataset_defaults(c);
+    QCOMPARE(colour.preset, std::string("cifar10-demo"));
+    QCOMPARE(colour.model.encoder, EncoderArch::Resnet18Cifar);
+    QCOMPARE(colour.optim.batch_size, int64_t(512));
+    QCOMPARE(colour.data.dataset, DatasetName::Cifar100);  // the data and run stay as chosen
+    QCOMPARE(colour.data.path, c.data.path);
+    QCOMPARE(colour.run.seed, uint64_t(9));
+    c.data.dataset = DatasetName::Stl10;
+    QCOMPARE(with_dataset_defaults(c).data.image_size, int64_t(64));
+    // Back to a grey set: the small-data v2 recipe replaces the colour one; v1 chosen on a grey
+    // set is left alone.
+    Config grey = colour;
+    grey.data.dataset = DatasetName::FashionMnist;
+    QCOMPARE(with_dataset_defaults(grey).model.encoder, preset_v2().model.encoder);
+    QCOMPARE(with_dataset_defaults(grey).optim.batch_size, preset_v2().optim.batch_size);
+    QCOMPARE(with_dataset_defaults(grey).preset, std::string("v2"));
+    Config v1 = preset_v1();
+    QCOMPARE(to_json(with_dataset_defaults(v1)), to_json(v1));
+  }
+
   void jsonRoundTripKeepsEveryField() {
     Config c = preset_v1();
     c.moco.momentum = 0.999;

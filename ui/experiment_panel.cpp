@@ -76,6 +76,7 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setMinimumWidth(360);
 
   connect(binder_, &ConfigBinder::edited, this, [this](const QString& key) {
+    if (key == "data.dataset") applyDatasetDefaults();
     if (key == "data.dataset" && needs_folder(binder_->config().data.dataset) && binder_->config().data.path.empty())
       chooseDataFolder();
     updateVisibility();
@@ -235,13 +236,29 @@ void ExperimentPanel::setTraining(bool training) { trainingNote_->setVisible(tra
 void ExperimentPanel::applyPreset(int index) {
   const QString name = preset_->itemData(index).toString();
   if (name == "custom") return;
-  // A preset is a method recipe: the data and the run's length, seed and device stay as chosen.
+  // A method recipe keeps the data; a dataset's recipe (the CIFAR-10 demo) switches to its dataset
+  // and keeps the rest of the data settings. The run's length, seed and device stay as chosen.
   Config next = preset_by_name(name.toStdString());
-  next.data = config().data;
+  const DataConfig before = config().data;
+  next.data = before;
+  if (preset_names_dataset(name.toStdString())) {
+    next.data.dataset = preset_by_name(name.toStdString()).data.dataset;
+    if (next.data.dataset != before.dataset) next.data.path.clear();
+  }
   next.run = config().run;
   binder_->setConfig(next);
   updateVisibility();
   emit configEdited("preset");
+}
+
+void ExperimentPanel::applyDatasetDefaults() {
+  const Config before = config();
+  const Config after = with_dataset_defaults(before);
+  if (after.preset == before.preset && after.data.image_size == before.data.image_size) return;
+  binder_->setConfig(after);
+  if (after.preset != before.preset)
+    emit recipeChanged(tr("Filled in this dataset's recipe: %1 (the Preset box switches back)")
+                           .arg(QString::fromStdString(field_spec("preset").choice_label(after.preset))));
 }
 
 void ExperimentPanel::chooseDataFolder() {

@@ -36,6 +36,7 @@ class ExperimentPanel : public QDockWidget {
 
  signals:
   void configEdited(const QString& key);  // "preset" when a preset replaced several fields
+  void recipeChanged(const QString& what);  // choosing a dataset filled in its recipe
   void configReplaced();                  // setConfig: a whole experiment was loaded
   void validityChanged(bool valid);
 
@@ -47,6 +48,7 @@ class ExperimentPanel : public QDockWidget {
   QWidget* buildRun();
   void applyPreset(int index);
   void chooseDataFolder();
+  void applyDatasetDefaults();
   void updateVisibility();
   void showProblems();
 

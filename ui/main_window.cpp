@@ -84,6 +84,8 @@ MainWindow::MainWindow(Config config, QWidget* parent)
   connect(actions_->stop(), &QAction::triggered, controller_, &SessionController::stop);
   connect(actions_->reset(), &QAction::triggered, this, &MainWindow::resetTraining);
   connect(panel_, &ExperimentPanel::configEdited, this, &MainWindow::onConfigEdited);
+  connect(panel_, &ExperimentPanel::recipeChanged, this,
+          [this](const QString& what) { statusBar()->showMessage(what, kStatusMessageMs); });
   connect(panel_, &ExperimentPanel::validityChanged, this, &MainWindow::updateActions);
   connect(panel_, &ExperimentPanel::configReplaced, this, &MainWindow::followExperiment);
   connect(files_, &FileActions::failed, this,

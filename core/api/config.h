@@ -135,8 +135,17 @@ struct Config {
 // Their dataset is Fashion-MNIST (with its folder filled in) where installed, else the synthetic set.
 Config preset_v1();
 Config preset_v2();
-// "v1" or "v2"; throws std::invalid_argument naming the preset otherwise.
+// The official CIFAR-10 demo (ResNet-18 with the CIFAR stem, K 4096, m 0.99, τ 0.1, split BN 8,
+// batch 512, lr 0.06 cosine, wd 5e-4, v2's augmentation without blur) on CIFAR-10.
+Config preset_cifar10_demo();
+// "v1", "v2" or "cifar10-demo"; throws std::invalid_argument naming the preset otherwise.
 Config preset_by_name(const std::string& name);
+// True when the preset brings its dataset (cifar10-demo), false for method recipes (v1, v2).
+bool preset_names_dataset(const std::string& name);
+// `c` with the defaults of its dataset: the image size, and for the colour sets (CIFAR-10/100,
+// STL-10) the CIFAR-10 demo's recipe; the grey sets return to v2 from it. The workbench applies
+// them when a dataset is chosen; a config file or --set is taken as written.
+Config with_dataset_defaults(const Config& c);
 
 struct ConfigIssue {
   std::string field;    // dotted JSON path, e.g. "moco.momentum"

@@ -37,6 +37,13 @@ struct FieldSpec {
   std::string help;    // what it does, and what the papers used
   int decimals = 0;    // Real: digits the form shows
   double step = 1;     // the form's arrow-key step
+
+  // Choice: the label the form shows for `choice` (the spelling itself when it has none).
+  std::string choice_label(const std::string& choice) const {
+    for (size_t i = 0; i < choices.size() && i < choice_labels.size(); ++i)
+      if (choices[i] == choice) return choice_labels[i];
+    return choice;
+  }
 };
 
 // Every field, in the order the form and --help-config list them.

@@ -15,8 +15,11 @@ bool fashion_mnist_installed() {
 
 namespace {
 
-Config preset_from(const char* json_text) {
+// A method recipe (v1, v2) runs on the default dataset; a dataset's recipe (the CIFAR-10 demo)
+// keeps the dataset its JSON names.
+Config preset_from(const char* json_text, bool names_dataset = false) {
   Config c = config_from_json(json_text);
+  if (names_dataset) return c;
   if (fashion_mnist_installed()) {
     c.data.dataset = DatasetName::FashionMnist;
     c.data.path = kFashionMnistDir;
@@ -66,10 +69,45 @@ bool needs_folder(DatasetName dataset) {
 Config preset_v1() { return preset_from(presets::kV1); }
 Config preset_v2() { return preset_from(presets::kV2); }
 
+Config preset_cifar10_demo() { return preset_from(presets::kCifar10Demo, /*names_dataset=*/true); }
+
 Config preset_by_name(const std::string& name) {
   if (name == "v1") return preset_v1();
   if (name == "v2") return preset_v2();
-  throw std::invalid_argument("unknown preset '" + name + "' (expected v1 or v2)");
+  if (name == "cifar10-demo") return preset_cifar10_demo();
+  throw std::invalid_argument("unknown preset '" + name + "' (expected v1, v2 or cifar10-demo)");
+}
+
+bool preset_names_dataset(const std::string& name) { return name == "cifar10-demo"; }
+
+Config with_dataset_defaults(const Config& c) {
+  Config out = c;
+  const auto take_recipe = [&out](const Config& recipe) {
+    out.preset = recipe.preset;
+    out.model = recipe.model;
+    out.moco = recipe.moco;
+    out.optim = recipe.optim;
+    out.augment = recipe.augment;
+  };
+  switch (c.data.dataset) {
+    case DatasetName::Cifar10:
+    case DatasetName::Cifar100:
+      take_recipe(preset_cifar10_demo());
+      out.data.image_size = 0;
+      break;
+    case DatasetName::Stl10:
+      take_recipe(preset_cifar10_demo());
+      out.data.image_size = 64;  // 96 px costs 2.25x the pixels of 64 for little gain at this scale
+      break;
+    case DatasetName::FashionMnist:
+    case DatasetName::Synthetic:
+    case DatasetName::Idx:
+      // Small grey sets: back to the small-data v2 recipe if a colour set's recipe was in place.
+      if (c.preset == "cifar10-demo") take_recipe(preset_v2());
+      out.data.image_size = 0;
+      break;
+  }
+  return out;
 }
 
 std::vector<ConfigIssue> validate(const Config& c) {
