@@ -1,7 +1,7 @@
 // The workbench's views and analysis plots, headless, on the tiny synthetic experiment: event-loop
 // stalls while training and t-SNE run, the augmented pairs following the settings, the periodic
 // evaluation's plots and their round trip through a run folder, t-SNE and neighbours of the live
-// encoder, and the queue's slot-age histogram. Torch-free: it links only moco_ui.
+// encoder, the queue's slot-age histogram, and the dataset card. Torch-free: it links only moco_ui.
 #include <QCheckBox>
 #include <QElapsedTimer>
 #include <QPushButton>
@@ -16,6 +16,7 @@
 #include "plots/eval_plot.h"
 #include "plots/queue_age_histogram.h"
 #include "views/augment_pairs_view.h"
+#include "views/dataset_view.h"
 #include "views/neighbours_view.h"
 #include "views/tsne_view.h"
 
@@ -98,6 +99,16 @@ class TestGuiViews : public QObject {
     QCOMPARE(threads.size(), 2);
     QVERIFY(threads.front().front().toInt() >= 1);
     QCOMPARE(threads.back().front().toInt(), 0);  // the step takes its threads back
+  }
+
+  void datasetCardDescribesTheData() {
+    // Before any training: the counts, size, channels and memory, and a row of samples per class.
+    MainWindow w(test::gui_config());
+    auto* card = find<DatasetView>(w, "datasetView");
+    QTRY_COMPARE_WITH_TIMEOUT(card->rowsShown(), 10, kTrainTimeoutMs);
+    // 16 images per class x 10 classes and 3 per class for testing; 16 x 16 RGB = 768 bytes each.
+    QCOMPARE(card->summary(), QString("160 training + 30 test images · 10 classes · 16×16 RGB · 146 kB in memory"));
+    QCOMPARE(find<QLabel>(w, "datasetTitle")->text(), QString("<b>Synthetic shapes</b>"));
   }
 
   void augmentedPairsFollowTheSettings() {

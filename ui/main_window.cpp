@@ -22,6 +22,7 @@
 #include "status_panel.h"
 #include "training_actions.h"
 #include "views/augment_pairs_view.h"
+#include "views/dataset_view.h"
 #include "views/neighbours_view.h"
 #include "views/tsne_view.h"
 
@@ -139,22 +140,29 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::buildViews() {
+  datasetView_ = new DatasetView;
   pairs_ = new AugmentPairsView;
   tsne_ = new TsneView(controller_, datasets_);
   neighbours_ = new NeighboursView(controller_, datasets_);
+  views_->addTab(datasetView_, tr("Dataset"));
   views_->addTab(pairs_, tr("Augmented pairs"));
   views_->addTab(tsne_, tr("t-SNE map"));
   views_->addTab(neighbours_, tr("Neighbours"));
 }
 
 void MainWindow::connectAnalysis() {
-  connect(datasets_, &DatasetCache::loadingStarted, this, [this] { status_->showJob(tr("loading data"), 0, 0); });
+  connect(datasets_, &DatasetCache::loadingStarted, this, [this] {
+    status_->showJob(tr("loading data"), 0, 0);
+    datasetView_->showNote(tr("Loading…"));
+  });
   connect(datasets_, &DatasetCache::loaded, this, [this] {
     status_->showJob({}, 1, 1);
     pairs_->setDataset(datasets_->current(), datasets_->info());
+    datasetView_->setDataset(datasets_->current(), datasets_->info());
   });
   connect(datasets_, &DatasetCache::failed, this, [this](const QString& message) {
     status_->showJob({}, 1, 1);
+    datasetView_->showNote(tr("Cannot load the dataset: %1").arg(message));
     banner_->show(MessageBanner::Level::Warning, tr("Cannot load the dataset:"), message);
   });
   // Exact slot ages of the live run, read between two steps (a copy of K integers).

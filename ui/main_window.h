@@ -13,6 +13,7 @@ class QTabWidget;
 namespace moco {
 
 class AugmentPairsView;
+class DatasetView;
 class DatasetCache;
 class ExperimentPanel;
 class FileActions;
@@ -76,6 +77,7 @@ class MainWindow : public QMainWindow {
   ExperimentPanel* panel_;
   PlotGrid* plots_;
   QTabWidget* views_;
+  DatasetView* datasetView_;
   AugmentPairsView* pairs_;
   TsneView* tsne_;
   NeighboursView* neighbours_;
