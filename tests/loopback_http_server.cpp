@@ -35,6 +35,15 @@ std::string read_request(int client) {
   return request;
 }
 
+// Holds the connection open, sending nothing, until the client closes it or the server stops.
+void wait_for_hang_up(int client, const std::atomic<bool>& stop) {
+  char byte;
+  while (!stop) {
+    pollfd readable{client, POLLIN, 0};
+    if (::poll(&readable, 1, kPollMs) > 0 && ::recv(client, &byte, 1, 0) <= 0) return;
+  }
+}
+
 }  // namespace
 
 LoopbackHttpServer::LoopbackHttpServer(std::string folder) : folder_(std::move(folder)) {
@@ -100,9 +109,11 @@ void LoopbackHttpServer::answer(int client) {
   send_all(client, head.data(), head.size());
   if (from >= size) return;
   long long count = size - from;
-  const long long drop = drop_after_.exchange(-1);
+  const long long drop = drop_after_.exchange(-1), stall = stall_after_.exchange(-1);
   if (drop >= 0 && drop < count) count = drop;
+  if (stall >= 0 && stall < count) count = stall;
   send_all(client, body.data() + from, size_t(count));
+  if (stall >= 0) wait_for_hang_up(client, stop_);
 }
 
 }  // namespace moco::test

@@ -1,6 +1,7 @@
 // The "Download…" dialog against a loopback HTTP server (set as the mirror through
 // MOCO_DATA_MIRROR, as a user's institutional mirror would be): Download emits downloaded(dataset,
-// folder) while the GUI thread stays free; a bad checksum is shown in the dialog.
+// folder) while the GUI thread stays free; a bad checksum is shown in the dialog; Cancel keeps the
+// partial file.
 #include <QCryptographicHash>
 #include <QLabel>
 #include <QProgressBar>
@@ -69,6 +70,25 @@ class TestDownloadDialog : public QObject {
     for (auto* label : dialog.findChildren<QLabel*>()) shown = shown || label->text() == message;
     QVERIFY(shown);
     QVERIFY(button(dialog, "Download")->isEnabled());  // may be tried again
+  }
+
+  void cancelKeepsThePartialDownload() {
+    DownloadDialog dialog(nullptr, {cifar10_});
+    dialog.setDestination(data_.filePath("cancel"));
+    QSignalSpy downloaded(&dialog, &DownloadDialog::downloaded), failed(&dialog, &DownloadDialog::failed);
+    const QString part = data_.filePath("cancel/" + QString::fromStdString(cifar10_.file) + ".part");
+    server_->stall_next_after(100);
+    QTest::mouseClick(button(dialog, "Download"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.findChild<QProgressBar*>()->value() > 0, 20000);  // stalled mid-download
+    QVERIFY(dialog.isRunning());
+    QTest::mouseClick(button(dialog, "Cancel"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isRunning(), 20000);
+    QCOMPARE(downloaded.count(), 0);
+    QCOMPARE(failed.count(), 0);  // cancelling is not a failure
+    QCOMPARE(QFileInfo(part).size(), qint64(100));
+    bool said = false;
+    for (auto* label : dialog.findChildren<QLabel*>()) said = said || label->text().startsWith("Cancelled");
+    QVERIFY(said);
   }
 };
 
