@@ -78,7 +78,9 @@ class TestDownloads : public QObject {
                               last_total = total;
                               return true;
                             }};
+    QCOMPARE(find_downloaded(cifar10_, dir), std::string());
     const std::string folder = download_dataset(cifar10_, options);
+    QCOMPARE(find_downloaded(cifar10_, dir), folder);
     QCOMPARE(folder, (fs::path(dir) / "cifar-10-batches-bin").string());
     QCOMPARE(last_done, int64_t(QFileInfo(archive_).size()));
     QCOMPARE(last_total, last_done);
@@ -190,6 +192,7 @@ class TestDownloads : public QObject {
     const QByteArray saved = qgetenv("MOCO_DATA_DIR");
     qputenv("MOCO_DATA_DIR", served_.path().toUtf8());  // holds only the archive
     QCOMPARE(default_data_dir(), served_.path().toStdString());
+    QCOMPARE(find_downloaded(cifar10_), archive_.toStdString());  // the archive alone is enough
     Config config = preset_v2();
     config.data.dataset = DatasetName::Cifar10;
     config.data.path.clear();

@@ -30,6 +30,9 @@ const DownloadableDataset& downloadable_dataset(const std::string& name);
 // torchvision's `root`: $MOCO_DATA_DIR if set, else $XDG_DATA_HOME/moco-workbench/datasets
 // (default ~/.local/share/moco-workbench/datasets).
 std::string default_data_dir();
+// Where `dataset` already is in `data_dir` ("" = default_data_dir()): its extracted folder, else its
+// archive (the loader reads either), else "" (offer a download).
+std::string find_downloaded(const DownloadableDataset& dataset, const std::string& data_dir = "");
 // $MOCO_DATA_MIRROR, or "" for the official URLs.
 std::string data_mirror_from_env();
 // The archive's URL: `mirror` + "/" + file when a mirror is given, else the official URL.

@@ -35,10 +35,10 @@ ReleaseFiles::ReleaseFiles(const std::string& path, const DownloadableDataset& r
     archive_ = root.string();
   } else if (fs::exists(root / marker)) {
     folder_ = root;
-  } else if (fs::exists(root / release.folder / marker)) {
-    folder_ = root / release.folder;
-  } else if (fs::is_regular_file(root / release.file)) {
-    archive_ = (root / release.file).string();
+  } else if (const fs::path found = find_downloaded(release, root.string()); fs::is_directory(found)) {
+    folder_ = found;
+  } else if (!found.empty()) {
+    archive_ = found.string();
   } else {
     throw std::runtime_error(title + " not found in '" + root.string() + "': expected " + marker + " there or in its " +
                              release.folder + " folder (the extracted binary version), or " + release.file +

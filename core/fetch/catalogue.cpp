@@ -44,6 +44,13 @@ std::string default_data_dir() {
   return (data_home / "moco-workbench" / "datasets").string();
 }
 
+std::string find_downloaded(const DownloadableDataset& dataset, const std::string& data_dir) {
+  const std::filesystem::path dir = data_dir.empty() ? default_data_dir() : data_dir;
+  if (std::filesystem::is_directory(dir / dataset.folder)) return (dir / dataset.folder).string();
+  if (std::filesystem::is_regular_file(dir / dataset.file)) return (dir / dataset.file).string();
+  return "";
+}
+
 std::string data_mirror_from_env() { return env("MOCO_DATA_MIRROR"); }
 
 std::string download_url(const DownloadableDataset& dataset, const std::string& mirror) {
