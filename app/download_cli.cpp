@@ -36,9 +36,13 @@ int run_download_command(const DownloadCommand& cmd) {
         bar->show(done, megabytes(done) + "/" + megabytes(total) + " MB");
         return true;
       };
+      options.stage = [&](DownloadStage stage) {
+        if (bar) bar->finish();
+        bar.reset();
+        std::cerr << (stage == DownloadStage::Verifying ? "Checking the MD5 of " : "Extracting ") << dataset.file << std::endl;
+      };
     }
     const std::string folder = download_dataset(dataset, options);
-    if (bar) bar->finish();
     std::cout << folder << std::endl;
     if (!cmd.quiet) std::cerr << "Train on it with: moco-train --set data.dataset=" << dataset.name << " ..." << std::endl;
     return 0;

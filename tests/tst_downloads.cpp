@@ -78,8 +78,11 @@ class TestDownloads : public QObject {
                               last_total = total;
                               return true;
                             }};
+    std::vector<DownloadStage> stages;
+    options.stage = [&](DownloadStage stage) { stages.push_back(stage); };
     QCOMPARE(find_downloaded(cifar10_, dir), std::string());
     const std::string folder = download_dataset(cifar10_, options);
+    QVERIFY(stages == (std::vector<DownloadStage>{DownloadStage::Verifying, DownloadStage::Extracting}));
     QCOMPARE(find_downloaded(cifar10_, dir), folder);
     QCOMPARE(folder, (fs::path(dir) / "cifar-10-batches-bin").string());
     QCOMPARE(last_done, int64_t(QFileInfo(archive_).size()));

@@ -28,6 +28,7 @@ QString megabytes(int64_t bytes) { return QString::number(double(bytes) / 1e6, '
 
 struct DownloadDialog::Progress {
   std::atomic<int64_t> done{0}, total{0};
+  std::atomic<int> stage{-1};  // a DownloadStage once the bytes are in
   std::atomic<bool> cancel{false};
 };
 
@@ -94,7 +95,11 @@ void DownloadDialog::showProgress() {
   if (!state_) return;
   const int64_t done = state_->done, total = state_->total;
   if (total > 0) progress_->setValue(int(std::min<int64_t>(kBarSteps, done * kBarSteps / total)));
-  status_->setText(tr("Downloading… %1 of %2").arg(megabytes(done), megabytes(total)));
+  switch (state_->stage) {
+    case int(DownloadStage::Verifying): status_->setText(tr("Checking the MD5…")); break;
+    case int(DownloadStage::Extracting): status_->setText(tr("Extracting…")); break;
+    default: status_->setText(tr("Downloading… %1 of %2").arg(megabytes(done), megabytes(total)));
+  }
 }
 
 void DownloadDialog::start() {
@@ -109,6 +114,7 @@ void DownloadDialog::start() {
     state->total = total;
     return !state->cancel;
   };
+  options.stage = [state](DownloadStage stage) { state->stage = int(stage); };
   state_ = state;
   start_->setEnabled(false);
   datasets_->setEnabled(false);

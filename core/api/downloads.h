@@ -41,10 +41,14 @@ std::string download_url(const DownloadableDataset& dataset, const std::string& 
 // Called with bytes done and total (total 0 when unknown); returning false cancels.
 using ByteProgress = std::function<bool(int64_t done, int64_t total)>;
 
+// The steps after the bytes arrive take a while too (STL-10: seconds to checksum, a minute to extract).
+enum class DownloadStage { Verifying, Extracting };
+
 struct DownloadOptions {
   std::string data_dir;  // where the archive and the extracted folder go; "" = default_data_dir()
   std::string mirror;    // "" = the official URL
   ByteProgress progress;  // may be empty
+  std::function<void(DownloadStage)> stage;  // told when each step starts; may be empty
 };
 
 // Thrown when the progress callback returned false; the partial download is kept to resume.

@@ -26,9 +26,10 @@ constexpr bool kHaveOpenSsl = false;
 
 // Downloads into `<archive>.part` and renames it to `archive` once its MD5 is the expected one.
 void fetch_verified(const DownloadableDataset& dataset, const std::string& url, const fs::path& archive,
-                    const ByteProgress& progress) {
+                    const DownloadOptions& options) {
   const fs::path part = archive.string() + ".part";
-  http_download(url, part.string(), dataset.bytes, progress);
+  http_download(url, part.string(), dataset.bytes, options.progress);
+  if (options.stage) options.stage(DownloadStage::Verifying);
   const std::string actual = file_md5(part.string());
   if (actual != dataset.md5) {
     fs::remove(part);
@@ -48,11 +49,14 @@ std::string download_dataset(const DownloadableDataset& dataset, const DownloadO
   if (fs::is_directory(release)) return release.string();
   fs::create_directories(dir);
   if (!fs::exists(archive)) {
-    fetch_verified(dataset, download_url(dataset, options.mirror), archive, options.progress);
-  } else if (const std::string actual = file_md5(archive.string()); actual != dataset.md5) {
-    throw std::runtime_error("'" + archive.string() + "' is not the official " + dataset.file + ": expected MD5 " +
-                             dataset.md5 + ", got " + actual + " (delete it to download again)");
+    fetch_verified(dataset, download_url(dataset, options.mirror), archive, options);
+  } else {
+    if (options.stage) options.stage(DownloadStage::Verifying);
+    if (const std::string actual = file_md5(archive.string()); actual != dataset.md5)
+      throw std::runtime_error("'" + archive.string() + "' is not the official " + dataset.file + ": expected MD5 " +
+                               dataset.md5 + ", got " + actual + " (delete it to download again)");
   }
+  if (options.stage) options.stage(DownloadStage::Extracting);
   extract_archive(archive.string(), dir.string());
   if (!fs::is_directory(release))
     throw std::runtime_error("'" + archive.string() + "' did not hold the folder " + dataset.folder);
