@@ -21,29 +21,34 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-ProgressBar::ProgressBar(int64_t first_step, int64_t last_step, std::FILE* out)
-    : first_(first_step), last_(last_step), out_(out), terminal_(isatty(fileno(out)) != 0),
+ProgressBar::ProgressBar(int64_t first, int64_t last, std::FILE* out)
+    : first_(first), last_(last), out_(out), terminal_(isatty(fileno(out)) != 0),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 void ProgressBar::update(int64_t step, double loss, double images_per_second) {
+  char detail[128];
+  std::snprintf(detail, sizeof detail, "step %lld/%lld  loss %.4f  %.0f img/s", (long long)step, (long long)last_, loss,
+                images_per_second);
+  show(step, detail);
+}
+
+void ProgressBar::show(int64_t position, const std::string& detail) {
   const auto now = std::chrono::steady_clock::now();
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
-  const bool last = step >= last_;
+  const bool last = position >= last_;
   if (!last && since_draw < (terminal_ ? kRedrawSeconds : kPlainLineSeconds)) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double done = double(step - first_), total = double(std::max<int64_t>(1, last_ - first_));
+  const double done = double(position - first_), total = double(std::max<int64_t>(1, last_ - first_));
   const double eta = done > 0 ? elapsed / done * (total - done) : NAN;
   const double fraction = std::min(1.0, done / total);
   if (terminal_) {
     const int filled = int(fraction * kBarWidth);
     std::string bar(filled, '#');
     bar.resize(kBarWidth, '.');
-    std::fprintf(out_, "\r[%s] %3.0f%% step %lld/%lld  loss %.4f  %.0f img/s  ETA %s   ", bar.c_str(), fraction * 100,
-                 (long long)step, (long long)last_, loss, images_per_second, format_duration(eta).c_str());
+    std::fprintf(out_, "\r[%s] %3.0f%% %s  ETA %s   ", bar.c_str(), fraction * 100, detail.c_str(), format_duration(eta).c_str());
   } else {
-    std::fprintf(out_, "step %lld/%lld  loss %.4f  %.0f img/s  ETA %s\n", (long long)step, (long long)last_, loss,
-                 images_per_second, format_duration(eta).c_str());
+    std::fprintf(out_, "%s  ETA %s\n", detail.c_str(), format_duration(eta).c_str());
   }
   std::fflush(out_);
 }

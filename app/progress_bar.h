@@ -1,4 +1,5 @@
-// A one-line terminal progress bar with ETA and the latest loss; plain lines when not a terminal.
+// A one-line terminal progress bar with ETA and a caller's detail (training: step and loss;
+// downloads: bytes); plain lines when not a terminal.
 #pragma once
 
 #include <chrono>
@@ -10,8 +11,12 @@ namespace moco {
 
 class ProgressBar {
  public:
-  ProgressBar(int64_t first_step, int64_t last_step, std::FILE* out);
+  ProgressBar(int64_t first, int64_t last, std::FILE* out);
+  // Training: "step N/M  loss …  … img/s".
   void update(int64_t step, double loss, double images_per_second);
+  // Any count from `first` to `last`, with `detail` after the bar (before the ETA).
+  void show(int64_t position, const std::string& detail);
+  void set_last(int64_t last) { last_ = last; }
   void finish();
 
  private:

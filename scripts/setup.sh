@@ -9,6 +9,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread                # LibTorch; OpenBLAS instead of the slow reference BLAS
   zlib1g-dev nlohmann-json3-dev libcli11-dev       # core: gzip'd IDX files, JSON, the CLI
   libopencv-dev                                    # imaging: decoding and drawing images
+  libcurl4-openssl-dev libssl-dev libarchive-dev   # dataset downloads (HTTP, MD5) and reading .tar.gz releases
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev  # the GUI and Qt Test
   libqt6svg6                                       # Qt's SVG icon engine: the toolbar and window icons
   dataset-fashion-mnist                            # the default dataset

@@ -4,6 +4,14 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#ifdef MOCO_TEST_DOWNLOADS
+#include <QCryptographicHash>
+
+#include "binary_releases.h"
+#include "loopback_http_server.h"
+#include "tar_gz_writer.h"
+#endif
+
 namespace {
 
 struct Result {
@@ -11,8 +19,9 @@ struct Result {
   QString out, err;
 };
 
-Result run(const QStringList& args) {
+Result run(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
   QProcess p;
+  p.setProcessEnvironment(env);
   p.start(QStringLiteral(MOCO_TRAIN_PATH), args);
   p.waitForFinished(300000);
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
@@ -78,6 +87,7 @@ class TestCli : public QObject {
     QTest::newRow("no out") << QStringList{"--preset", "v2"} << "--out";
     QTest::newRow("missing data") << QStringList{"--preset", "v2", "--set", "data.dataset=idx", "--set", "data.path=/nope",
                                                  "--out", dir_.filePath("nodata")} << "/nope";
+    QTest::newRow("unknown download") << QStringList{"--download", "imagenet"} << "'imagenet' (known: cifar10, cifar100, stl10)";
   }
   void errorsAreClearAndNonZero() {
     QFETCH(QStringList, args);
@@ -94,6 +104,38 @@ class TestCli : public QObject {
     QVERIFY(again.code != 0);
     QVERIFY2(again.err.contains("--resume"), qPrintable(again.err));
   }
+
+#ifdef MOCO_TEST_DOWNLOADS
+  // --download as torchvision's download=True, then training on it with no data.path.
+  void downloadThenTrainOnIt() {
+    QTemporaryDir served;
+    const QString archive = served.filePath("cifar-10-binary.tar.gz");
+    moco::test::write_tar_gz(archive.toStdString(), moco::test::tiny_cifar10_files());
+    QFile file(archive);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString md5 = QCryptographicHash::hash(file.readAll(), QCryptographicHash::Md5).toHex();
+    moco::test::LoopbackHttpServer server(served.path().toStdString());
+    const QString data = dir_.filePath("datasets"), mirror = QString::fromStdString(server.url());
+
+    // The official checksum refuses the tiny archive, naming both checksums.
+    const auto refused = run({"--download", "cifar10", "--mirror", mirror, "--data-dir", data});
+    QVERIFY(refused.code != 0);
+    QVERIFY2(refused.err.contains("c32a1d4ab5d03f1284b67883e8d87530") && refused.err.contains(md5), qPrintable(refused.err));
+
+    const auto fetched = run({"--download", "cifar10", "--mirror", mirror, "--data-dir", data, "--md5", md5});
+    QVERIFY2(fetched.code == 0, qPrintable(fetched.err));
+    QCOMPARE(fetched.out.trimmed(), data + "/cifar-10-batches-bin");
+    QVERIFY(QFile::exists(data + "/cifar-10-batches-bin/test_batch.bin"));
+
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("MOCO_DATA_DIR", data);
+    const auto trained = run(kTiny + QStringList{"--set", "data.dataset=cifar10", "--set", "data.path=", "--set",
+                                                 "optim.batch_size=4", "--set", "moco.queue_size=8", "--steps", "1", "--out",
+                                                 dir_.filePath("on-cifar")},
+                             env);
+    QVERIFY2(trained.code == 0, qPrintable(trained.err));
+  }
+#endif
 };
 
 QTEST_GUILESS_MAIN(TestCli)

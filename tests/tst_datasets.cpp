@@ -6,11 +6,14 @@
 #include <fstream>
 
 #include "api/config.h"
+#include "binary_releases.h"
 #include "data/dataset.h"
 #include "data/idx_reader.h"
 #include "data/synthetic_data.h"
 
 using namespace moco;
+using moco::test::cifar_record;
+using moco::test::class_lines;
 
 namespace {
 
@@ -38,23 +41,6 @@ std::string pixels(size_t n) {
   std::string p(n, '\0');
   for (size_t i = 0; i < n; ++i) p[i] = char(i % 251);
   return p;
-}
-
-// One CIFAR record: `label_bytes` labels (the last is `label`, a first coarse one is `coarse`),
-// then 3 planes of 32 x 32 where plane c holds base + c + row.
-std::string cifar_record(int coarse_or_label, int base, int label_bytes, int fine = -1) {
-  std::string r;
-  r.push_back(char(coarse_or_label));
-  if (label_bytes == 2) r.push_back(char(fine));
-  for (int c = 0; c < 3; ++c)
-    for (int row = 0; row < 32; ++row) r.append(32, char(base + c + (c == 0 ? row : 0)));
-  return r;
-}
-
-std::string class_lines(int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += "class " + std::to_string(i) + "\n";
-  return out;
 }
 
 void expect_error(const std::function<void()>& f, const QString& mentions) {

@@ -31,7 +31,8 @@ struct DataConfig {
   // Debian's dataset-fashion-mnist, generated shapes, any MNIST-layout folder given by `path`, or
   // the binary releases of CIFAR-10, CIFAR-100 and STL-10 extracted into `path`.
   DatasetName dataset = DatasetName::FashionMnist;
-  // Folder holding the files; empty = the dataset's default location (Fashion-MNIST only).
+  // Folder (or, for CIFAR and STL-10, .tar.gz) holding the files; empty = the dataset's default
+  // location: Debian's Fashion-MNIST, or default_data_dir() (api/downloads.h) for CIFAR and STL-10.
   std::string path;
   // CIFAR-100: the 20 superclasses instead of the 100 classes.
   bool cifar100_coarse = false;

@@ -119,7 +119,8 @@ std::vector<ConfigIssue> validate(const Config& c) {
     if (!within(f, value)) v.add(f.key, "must be " + bounds_text(f) + ", got " + str(value));
   }
   // What involves several fields.
-  if (needs_folder(c.data.dataset) && c.data.path.empty())
+  // CIFAR and STL-10 with no path are looked for in the default data folder (where --download puts them).
+  if (c.data.dataset == DatasetName::Idx && c.data.path.empty())
     v.add("data.path", "the " + to_string(c.data.dataset) + " dataset needs the folder of its files");
   const int64_t batch = c.optim.batch_size, splits = c.moco.bn_splits;
   if (batch >= 2 && splits >= 1) {
