@@ -1,5 +1,8 @@
 #include "dataset_cache.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+
 #include "background.h"
 
 namespace moco {
@@ -23,11 +26,18 @@ void DatasetCache::request(const DataConfig& data) {
   hasWanted_ = true;
   loading_ = true;
   emit loadingStarted();
+  QPointer<DatasetCache> self(this);
+  const LoadProgress progress = [self](int64_t done, int64_t total) {
+    QMetaObject::invokeMethod(qApp, [self, done, total] {
+      if (self) emit self->loadingProgress(done, total);
+    }, Qt::QueuedConnection);
+    return true;
+  };
   runInBackground(
       this,
-      [data] {
+      [data, progress] {
         Loaded l;
-        l.dataset = load_dataset_shared(data);
+        l.dataset = load_dataset_shared(data, progress);
         l.info = dataset_info(*l.dataset);
         return l;
       },

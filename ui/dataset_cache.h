@@ -26,6 +26,8 @@ class DatasetCache : public QObject {
 
  signals:
   void loadingStarted();
+  // Images decoded so far of an image folder being loaded (a few times a second).
+  void loadingProgress(qint64 done, qint64 total);
   void loaded();
   void failed(const QString& message);
 

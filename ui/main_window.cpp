@@ -147,9 +147,17 @@ void MainWindow::buildViews() {
 
 void MainWindow::connectAnalysis() {
   connect(datasets_, &DatasetCache::loadingStarted, this, [this] { status_->showJob(tr("loading data"), 0, 0); });
+  connect(datasets_, &DatasetCache::loadingProgress, this, [this](qint64 done, qint64 total) {
+    status_->showJob(tr("decoding images"), int(done), int(total));
+  });
   connect(datasets_, &DatasetCache::loaded, this, [this] {
     status_->showJob({}, 1, 1);
     pairs_->setDataset(datasets_->current(), datasets_->info());
+    const auto& warnings = datasets_->info().warnings;
+    if (!warnings.empty())
+      banner_->show(MessageBanner::Level::Warning, tr("Dataset loaded with warnings:"),
+                    QString::fromStdString(warnings.front()) +
+                        (warnings.size() > 1 ? tr(" (and %1 more)").arg(warnings.size() - 1) : QString()));
   });
   connect(datasets_, &DatasetCache::failed, this, [this](const QString& message) {
     status_->showJob({}, 1, 1);

@@ -60,7 +60,7 @@ struct IssueList {
 
 bool needs_folder(DatasetName dataset) {
   return dataset == DatasetName::Idx || dataset == DatasetName::Cifar10 || dataset == DatasetName::Cifar100 ||
-         dataset == DatasetName::Stl10;
+         dataset == DatasetName::Stl10 || dataset == DatasetName::Folder;
 }
 
 Config preset_v1() { return preset_from(presets::kV1); }
