@@ -110,9 +110,11 @@ ImageDataset load_dataset(const DataConfig& data, const LoadProgress& progress) 
 }
 
 std::string labels_unavailable(const ImageDataset& d) {
-  if (d.knn_bank().has_labels() && d.test.has_labels() && !d.class_names.empty()) return "";
-  return "the images of '" + d.name + "' have no labels (an image folder without class subfolders): kNN, the linear "
-         "probe and class colours need labelled images";
+  if (!d.knn_bank().has_labels() || d.class_names.empty())
+    return "the images of '" + d.name + "' have no labels (an image folder without class subfolders): kNN, the linear "
+           "probe and class colours need labelled images";
+  if (!d.test.has_labels()) return "'" + d.name + "' has no labelled test images: kNN and the linear probe need some";
+  return "";
 }
 
 const ImageSplit& split_of(const ImageDataset& d, Split which) {

@@ -52,17 +52,19 @@ std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64
       }
     });
   bool cancelled = false;
+  int64_t reported = -1;
   {
     std::unique_lock<std::mutex> lock(mutex);
     while (done < n && !cancelled) {
       finished.wait_for(lock, kProgressInterval);
-      if (progress && !progress(done, n)) cancelled = true;
+      reported = done;
+      if (progress && !progress(reported, n)) cancelled = true;
     }
   }
   cancel = cancelled;
   for (auto& t : threads) t.join();
   if (cancelled) throw std::runtime_error("loading the image folder '" + folder + "' was cancelled");
-  if (progress) progress(n, n);
+  if (progress && reported != n) progress(n, n);
   return errors;
 }
 
