@@ -378,7 +378,8 @@ class TestImageFolders : public QObject {
     for (size_t i = 1; i < calls.size(); ++i) QVERIFY(calls[i].first >= calls[i - 1].first);
   }
 
-  void folderDatasetGoesThroughLoadDataset() {
+  // data.train_limit keeps the first N images, which mix the classes (not class p alone).
+  void loadDatasetReadsFoldersAndItsLimitsSampleEveryClass() {
     const fs::path root = fresh();
     for (const char* cls : {"p", "q"})
       for (int i = 0; i < 10; ++i) write_image(root / cls / (std::to_string(i) + ".png"), solid(12, 12, {0, 0, 0}));
@@ -386,9 +387,11 @@ class TestImageFolders : public QObject {
     data.dataset = DatasetName::Folder;
     data.path = root.string();
     data.image_size = 16;
-    data.train_limit = 5;
+    data.train_limit = 6;
     const auto d = load_dataset(data);
-    QCOMPARE(d.train.images.sizes().vec(), (std::vector<int64_t>{5, 3, 16, 16}));
+    QCOMPARE(d.train.images.sizes().vec(), (std::vector<int64_t>{6, 3, 16, 16}));
+    QCOMPARE(d.train.labels.min().item<int64_t>(), int64_t(0));
+    QCOMPARE(d.train.labels.max().item<int64_t>(), int64_t(1));
     QCOMPARE(d.test.size(), int64_t(2));
     QVERIFY(needs_folder(DatasetName::Folder));
   }

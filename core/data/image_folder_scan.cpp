@@ -66,27 +66,26 @@ Labelled list_classes(const fs::path& root, const fs::path& dir, std::vector<std
   return out;
 }
 
+// Orders files by a hash of their relative path: a fixed shuffle, the same on every machine.
+void sort_by_hash(std::vector<FolderFile>& files) {
+  std::sort(files.begin(), files.end(), [](const FolderFile& a, const FolderFile& b) {
+    const uint64_t ha = hash_text(a.relative_path), hb = hash_text(b.relative_path);
+    return ha != hb ? ha < hb : a.relative_path < b.relative_path;
+  });
+}
+
 // Moves kHoldOutFraction of each label's files (the lowest hashes of their paths) to `test`.
 void hold_out(std::vector<FolderFile>& train, std::vector<FolderFile>& test) {
   std::map<int64_t, std::vector<FolderFile>> by_label;
   for (auto& f : train) by_label[f.label].push_back(std::move(f));
   train.clear();
   for (auto& [label, files] : by_label) {
-    std::sort(files.begin(), files.end(), [](const FolderFile& a, const FolderFile& b) {
-      const uint64_t ha = hash_text(a.relative_path), hb = hash_text(b.relative_path);
-      return ha != hb ? ha < hb : a.relative_path < b.relative_path;
-    });
+    sort_by_hash(files);
     const size_t n = files.size();
     const size_t held = n < 2 ? 0 : std::max<size_t>(1, size_t(std::llround(double(n) * kHoldOutFraction)));
     test.insert(test.end(), files.begin(), files.begin() + std::ptrdiff_t(held));
     train.insert(train.end(), files.begin() + std::ptrdiff_t(held), files.end());
   }
-}
-
-void sort_by_path(std::vector<FolderFile>& files) {
-  std::sort(files.begin(), files.end(), [](const FolderFile& a, const FolderFile& b) {
-    return a.label != b.label ? a.label < b.label : a.relative_path < b.relative_path;
-  });
 }
 
 }  // namespace
@@ -136,8 +135,10 @@ FolderListing list_image_folder(const std::string& folder) {
     l.train = std::move(all.files);
     hold_out(l.train, l.test);
   }
-  sort_by_path(l.train);
-  sort_by_path(l.test);
+  // Classes mixed in a fixed order: the first N images (data.train_limit, the kNN bank's size) are
+  // then a sample of every class, not the first classes alone.
+  sort_by_hash(l.train);
+  sort_by_hash(l.test);
   if (l.size() == 0)
     throw std::runtime_error("image folder '" + folder + "' holds no image file (png, jpg, jpeg, bmp, webp, tif or tiff)");
   return l;

@@ -36,7 +36,8 @@ bool is_image_file_name(const std::string& name);
 // train/val each class holds out kHoldOutFraction of its images (at least one of a class of two
 // or more), chosen by a hash of the file's relative path: deterministic, the same on every
 // machine, and adding a file never moves another between the splits. Links to folders are not
-// followed (a link loop cannot hang the walk); they are listed in `notes`. Throws
+// followed (a link loop cannot hang the walk); they are listed in `notes`. Each split is in the
+// order of those hashes, classes mixed, so its first N files sample every class. Throws
 // std::runtime_error naming the folder when it is missing or holds no image file.
 FolderListing list_image_folder(const std::string& folder);
 
