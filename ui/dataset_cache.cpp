@@ -26,12 +26,15 @@ void DatasetCache::request(const DataConfig& data) {
   hasWanted_ = true;
   loading_ = true;
   emit loadingStarted();
+  // A load this request supersedes stops decoding at its next progress report.
+  if (superseded_) superseded_->store(true);
+  superseded_ = std::make_shared<std::atomic<bool>>(false);
   QPointer<DatasetCache> self(this);
-  const LoadProgress progress = [self](int64_t done, int64_t total) {
+  const LoadProgress progress = [self, superseded = superseded_](int64_t done, int64_t total) {
     QMetaObject::invokeMethod(qApp, [self, done, total] {
       if (self) emit self->loadingProgress(done, total);
     }, Qt::QueuedConnection);
-    return true;
+    return !superseded->load();
   };
   runInBackground(
       this,
