@@ -364,7 +364,7 @@ class TestImageFolders : public QObject {
     QVERIFY(ram_budget_bytes() > (int64_t(1) << 20));  // half the machine's memory again
   }
 
-  void progressIsReportedUpToTheTotal() {
+  void progressIsReportedUpToTheTotalAndCanCancel() {
     const fs::path root = fresh();
     for (int i = 0; i < 12; ++i) write_image(root / (std::to_string(i) + ".png"), solid(4, 4, {0, 0, 0}));
     fs::remove_all(cache_dir());
@@ -373,9 +373,15 @@ class TestImageFolders : public QObject {
       calls.emplace_back(done, total);
       return true;
     });
-    QVERIFY(!calls.empty());
+    QVERIFY(calls.size() >= 2);
+    QCOMPARE(calls.front(), (std::pair<int64_t, int64_t>{0, 12}));  // the total before any decoding
     QCOMPARE(calls.back(), (std::pair<int64_t, int64_t>{12, 12}));
     for (size_t i = 1; i < calls.size(); ++i) QVERIFY(calls[i].first >= calls[i - 1].first);
+    // false cancels: an error, and nothing cached.
+    fs::remove_all(cache_dir());
+    const QString e = error_of([&] { load_image_folder(root.string(), 8, 0, 0, [](int64_t, int64_t) { return false; }); });
+    QVERIFY2(e.contains("cancelled") && e.contains(QString::fromStdString(root.string())), qPrintable(e));
+    QVERIFY(!fs::exists(cache_dir()));
   }
 
   // data.train_limit keeps the first N images, which mix the classes (not class p alone).

@@ -14,8 +14,9 @@ namespace moco {
 // enough to keep what a photo shows (folders hold images of any size, so one must be chosen).
 inline constexpr int64_t kDefaultFolderImageSize = 64;
 
-// Called by a long load with the files done so far and the total (on the loading thread);
-// returning false cancels the load, which then throws std::runtime_error("... cancelled").
+// Called by a long load on the loading thread with the files done so far and the total: first
+// (0, total) before any decoding, then every 100 ms or so, last (total, total). Returning false
+// cancels the load, which then throws std::runtime_error("... cancelled") naming the folder.
 using LoadProgress = std::function<bool(int64_t done, int64_t total)>;
 
 // An image folder as found on disk, before any image is decoded.

@@ -29,6 +29,8 @@ constexpr size_t kNamedFailures = 10;
 std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64_t side, uint8_t* out,
                                     const LoadProgress& progress, const std::string& folder) {
   const int64_t n = int64_t(paths.size()), row = 3 * side * side;
+  const auto cancelled_error = [&] { return std::runtime_error("loading the image folder '" + folder + "' was cancelled"); };
+  if (progress && !progress(0, n)) throw cancelled_error();  // the total at once, and a chance to stop before any work
   std::vector<std::string> errors(paths.size());
   std::atomic<int64_t> next{0}, done{0};
   std::atomic<bool> cancel{false};
@@ -63,7 +65,7 @@ std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64
   }
   cancel = cancelled;
   for (auto& t : threads) t.join();
-  if (cancelled) throw std::runtime_error("loading the image folder '" + folder + "' was cancelled");
+  if (cancelled) throw cancelled_error();
   if (progress && reported != n) progress(n, n);
   return errors;
 }
