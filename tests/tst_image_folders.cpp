@@ -382,6 +382,15 @@ class TestImageFolders : public QObject {
     const QString e = error_of([&] { load_image_folder(root.string(), 8, 0, 0, [](int64_t, int64_t) { return false; }); });
     QVERIFY2(e.contains("cancelled") && e.contains(QString::fromStdString(root.string())), qPrintable(e));
     QVERIFY(!fs::exists(cache_dir()));
+    // A callback that throws once the workers run ends the load with its error, not the program.
+    int calls_made = 0;
+    const QString thrown = error_of([&] {
+      load_image_folder(root.string(), 8, 0, 0, [&](int64_t, int64_t) {
+        if (calls_made++ > 0) throw std::runtime_error("listener failed");
+        return true;
+      });
+    });
+    QCOMPARE(thrown, QString("listener failed"));
   }
 
   // data.train_limit keeps the first N images, which mix the classes (not class p alone).

@@ -24,6 +24,18 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 // Failed files named in the warning; the rest are counted.
 constexpr size_t kNamedFailures = 10;
 
+// Stops and joins the workers however the caller leaves (a throwing progress callback included):
+// a joinable std::thread destroyed would terminate the program.
+struct JoinOnExit {
+  std::atomic<bool>& cancel;
+  std::vector<std::thread>& threads;
+  ~JoinOnExit() {
+    cancel = true;
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+  }
+};
+
 // Decodes every file into its row of `out` (3 x side x side bytes each) on all cores. Returns,
 // per file, why it was not decoded ("" when it was). The progress callback runs on this thread.
 std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64_t side, uint8_t* out,
@@ -39,6 +51,7 @@ std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64
   const OpenCvThreadsOff one_thread_each;
   const int64_t workers = std::clamp<int64_t>(std::thread::hardware_concurrency(), 1, std::max<int64_t>(n, 1));
   std::vector<std::thread> threads;
+  const JoinOnExit join{cancel, threads};
   for (int64_t w = 0; w < workers; ++w)
     threads.emplace_back([&] {
       for (int64_t i; !cancel && (i = next++) < n;) {
@@ -53,19 +66,15 @@ std::vector<std::string> decode_all(const std::vector<std::string>& paths, int64
         }
       }
     });
-  bool cancelled = false;
   int64_t reported = -1;
-  {
-    std::unique_lock<std::mutex> lock(mutex);
-    while (done < n && !cancelled) {
-      finished.wait_for(lock, kProgressInterval);
-      reported = done;
-      if (progress && !progress(reported, n)) cancelled = true;
+  while (done < n) {
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      finished.wait_for(lock, kProgressInterval, [&] { return done == n; });
     }
+    reported = done;
+    if (progress && !progress(reported, n)) throw cancelled_error();  // `join` stops the workers
   }
-  cancel = cancelled;
-  for (auto& t : threads) t.join();
-  if (cancelled) throw cancelled_error();
   if (progress && reported != n) progress(n, n);
   return errors;
 }
