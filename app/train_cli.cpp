@@ -39,7 +39,7 @@ Config resolve_config(const TrainCommand& cmd) {
 // --knn: the final model's kNN on the whole splits (the CIFAR demo's k 200, t 0.1) beside both floors.
 nlohmann::json final_knn(Trainer& trainer) {
   KnnOptions knn;
-  knn.k = std::min<int64_t>(knn.k, trainer.dataset().train.size());
+  knn.k = std::min<int64_t>(knn.k, trainer.dataset().knn_bank().size());
   const KnnReport trained = knn_monitor(trainer, knn);
   const Floors floors = knn_floors(trainer.config(), trainer.dataset(), knn);
   return {{"step", trainer.steps_done()},
@@ -78,7 +78,17 @@ int run_train_command(const TrainCommand& cmd) {
         throw std::invalid_argument("'" + folder.path() + "' already holds a run; continue it with --resume " + folder.path() +
                                     " or choose another --out");
     }
-    auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data));
+    const LoadProgress decoding = [&](int64_t done, int64_t total) {
+      if (!cmd.quiet) std::fprintf(stderr, "\rmoco-train: decoding images %lld/%lld%s", (long long)done, (long long)total,
+                                   done == total ? "\n" : "");
+      return !g_stop.load();
+    };
+    auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data, decoding));
+    for (const auto& warning : dataset->warnings) std::cerr << "warning: " << warning << std::endl;
+    const std::string no_labels = labels_unavailable(*dataset);
+    const bool evaluating = no_labels.empty() && cmd.eval_every > 0, final_knn_wanted = no_labels.empty() && cmd.knn;
+    if (!no_labels.empty() && (cmd.eval_every > 0 || cmd.knn))
+      std::cerr << "warning: " << no_labels << "; --eval-every and --knn are skipped" << std::endl;
     Trainer trainer(config, dataset);
     if (resuming) trainer.load_checkpoint(folder.checkpoint());
     if (auto warning = trainer.queue_warning()) std::cerr << "warning: " << *warning << std::endl;
@@ -98,7 +108,7 @@ int run_train_command(const TrainCommand& cmd) {
     EvalOptions eval;
     eval.knn.bank_size = cmd.eval_bank;
     eval.knn.test_size = cmd.eval_test;
-    if (cmd.eval_every > 0 && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
+    if (evaluating && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
 
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
@@ -107,7 +117,7 @@ int run_train_command(const TrainCommand& cmd) {
     hooks.before_step = [] { return !g_stop.load(); };
     hooks.after_step = [&](const StepMetrics& m) {
       if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
-      if (cmd.eval_every <= 0 || (m.step % cmd.eval_every != 0 && m.step != loop.stop_at_step)) return;
+      if (!evaluating || (m.step % cmd.eval_every != 0 && m.step != loop.stop_at_step)) return;
       const auto report = evaluate(trainer, eval);
       writer.record(report);
       if (!cmd.quiet)
@@ -130,7 +140,7 @@ int run_train_command(const TrainCommand& cmd) {
                     << folder.checkpoint() << std::endl;
         break;
     }
-    if (cmd.knn) {
+    if (final_knn_wanted) {
       auto knn = final_knn(trainer);
       knn["train_seconds"] = result.seconds;
       write_file_atomically(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");

@@ -125,8 +125,11 @@ inline void isolate_settings(const char* program) {
   QStandardPaths::setTestModeEnabled(true);
   QCoreApplication::setOrganizationName("MoCo Workbench Tests");
   QCoreApplication::setApplicationName(program);
-  static QTemporaryDir runs;
+  static QTemporaryDir runs, data, cache;
   AppSettings().setRunsFolder(runs.path());
+  // Never the user's data folder or decode cache: what the dataset box finds is what a test puts there.
+  qputenv("MOCO_DATA_DIR", data.path().toUtf8());
+  qputenv("MOCO_CACHE_DIR", cache.path().toUtf8());
 }
 
 // The look moco-workbench's main sets up (Fusion, workbench.qss, the resources), so the tests see

@@ -5,11 +5,13 @@
 #include <QtTest/QtTest>
 #include <fstream>
 
+#include "api/analysis.h"
 #include "api/config.h"
 #include "binary_releases.h"
 #include "data/dataset.h"
 #include "data/idx_reader.h"
 #include "data/synthetic_data.h"
+#include "tiny_config.h"
 
 using namespace moco;
 using moco::test::cifar_record;
@@ -41,6 +43,28 @@ std::string pixels(size_t n) {
   std::string p(n, '\0');
   for (size_t i = 0; i < n; ++i) p[i] = char(i % 251);
   return p;
+}
+
+// One STL-10 image as stored: channel-major planes, each column-major; column 1 is 100 brighter.
+std::string stl_image(uint8_t base) {
+  std::string bytes(3 * 96 * 96, '\0');
+  for (int c = 0; c < 3; ++c)
+    for (int k = 0; k < 96 * 96; ++k) bytes[size_t(c * 96 * 96 + k)] = char(base + c + (k / 96 == 1 ? 100 : 0));
+  return bytes;
+}
+
+// The labelled STL-10 files in `folder`: train images of base 0 and 10 (labels 1, 10 as stored),
+// one test image of base 20 (label 3); returns the configuration that reads them.
+DataConfig write_stl10(const QTemporaryDir& folder) {
+  write_raw(folder.filePath("train_X.bin"), stl_image(0) + stl_image(10));
+  write_raw(folder.filePath("train_y.bin"), std::string("\x01\x0a", 2));
+  write_raw(folder.filePath("test_X.bin"), stl_image(20));
+  write_raw(folder.filePath("test_y.bin"), std::string("\x03", 1));
+  write_raw(folder.filePath("class_names.txt"), class_lines(10));
+  DataConfig d;
+  d.dataset = DatasetName::Stl10;
+  d.path = folder.path().toStdString();
+  return d;
 }
 
 void expect_error(const std::function<void()>& f, const QString& mentions) {
@@ -192,20 +216,7 @@ class TestDatasets : public QObject {
   // STL-10 stores each channel column-major: byte k of a plane is pixel (row k % 96, column k / 96).
   void stl10TransposesColumnMajorPlanes() {
     QTemporaryDir folder;
-    auto image = [](uint8_t base) {
-      std::string bytes(3 * 96 * 96, '\0');
-      for (int c = 0; c < 3; ++c)
-        for (int k = 0; k < 96 * 96; ++k) bytes[size_t(c * 96 * 96 + k)] = char(base + c + (k / 96 == 1 ? 100 : 0));
-      return bytes;
-    };
-    write_raw(folder.filePath("train_X.bin"), image(0) + image(10));
-    write_raw(folder.filePath("train_y.bin"), std::string("\x01\x0a", 2));
-    write_raw(folder.filePath("test_X.bin"), image(20));
-    write_raw(folder.filePath("test_y.bin"), std::string("\x03", 1));
-    write_raw(folder.filePath("class_names.txt"), class_lines(10));
-    DataConfig d;
-    d.dataset = DatasetName::Stl10;
-    d.path = folder.path().toStdString();
+    DataConfig d = write_stl10(folder);
     const auto data = load_dataset(d);
     QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{2, 3, 96, 96}));
     QVERIFY(torch::equal(data.train.labels, torch::tensor({0, 9}, torch::kInt64)));  // stored 1..10
@@ -214,13 +225,48 @@ class TestDatasets : public QObject {
     d.image_size = 32;  // area-resized for CPUs
     QCOMPARE(load_dataset(d).test.images.sizes().vec(), (std::vector<int64_t>{1, 3, 32, 32}));
 
-    write_raw(folder.filePath("test_X.bin"), image(20).substr(7));
+    write_raw(folder.filePath("test_X.bin"), stl_image(20).substr(7));
     expect_error([&] { load_dataset(d); }, "not a whole number of 96 x 96 x 3 STL-10 images");
-    write_raw(folder.filePath("test_X.bin"), image(20));
+    write_raw(folder.filePath("test_X.bin"), stl_image(20));
     write_raw(folder.filePath("test_y.bin"), std::string("\x0b", 1));
     expect_error([&] { load_dataset(d); }, "has label 10, outside 0..9");
     QFile::remove(folder.filePath("test_X.bin"));
     expect_error([&] { load_dataset(d); }, "STL-10 not found");
+  }
+
+  // data.stl10_unlabeled: unlabeled_X.bin is the training set, the labelled train split the kNN bank.
+  void stl10UnlabelledTrainsBesideTheLabelledBank() {
+    QTemporaryDir folder;
+    DataConfig d = write_stl10(folder);
+    write_raw(folder.filePath("unlabeled_X.bin"), stl_image(30) + stl_image(40) + stl_image(50));
+    d.stl10_unlabeled = true;
+    const auto data = load_dataset(d);
+    QCOMPARE(data.train.images.sizes().vec(), (std::vector<int64_t>{3, 3, 96, 96}));
+    QVERIFY(!data.train.has_labels());
+    QCOMPARE(data.train.images[1][2][40][1].item<int>(), 40 + 2 + 100);  // column-major, as the labelled files
+    QCOMPARE(data.train.images[1][2][1][40].item<int>(), 40 + 2);
+    QCOMPARE(&data.knn_bank(), &data.bank);
+    QVERIFY(torch::equal(split_of(data, Split::Bank).labels, torch::tensor({0, 9}, torch::kInt64)));
+    QCOMPARE(data.test.size(), int64_t(1));
+    QCOMPARE(labels_unavailable(data), std::string());  // kNN and the probe use the bank
+    d.train_limit = 2;  // only the images used are read
+    QCOMPARE(load_dataset(d).train.size(), int64_t(2));
+
+    // The floors (kNN with labels) run against the labelled bank although training has none.
+    Config c = test::tiny_config();
+    c.data = d;
+    c.data.image_size = 16;
+    const auto small = load_dataset(c.data);
+    QCOMPARE(small.bank.images.size(2), int64_t(16));
+    KnnOptions knn;
+    knn.k = 1;
+    const Floors floors = knn_floors(c, small, knn);
+    QVERIFY(floors.pixel_knn_top1 >= 0 && floors.pixel_knn_top1 <= 1);
+
+    write_raw(folder.filePath("unlabeled_X.bin"), stl_image(30).substr(5));
+    expect_error([&] { load_dataset(d); }, "not a whole number of 96 x 96 x 3 STL-10 images");
+    QFile::remove(folder.filePath("unlabeled_X.bin"));
+    expect_error([&] { load_dataset(d); }, "unlabeled_X.bin");
   }
 
   void missingFashionMnistFolderIsExplained() {

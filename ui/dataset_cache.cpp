@@ -1,5 +1,8 @@
 #include "dataset_cache.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+
 #include "background.h"
 
 namespace moco {
@@ -23,11 +26,21 @@ void DatasetCache::request(const DataConfig& data) {
   hasWanted_ = true;
   loading_ = true;
   emit loadingStarted();
+  // A load this request supersedes stops decoding at its next progress report.
+  if (superseded_) superseded_->store(true);
+  superseded_ = std::make_shared<std::atomic<bool>>(false);
+  QPointer<DatasetCache> self(this);
+  const LoadProgress progress = [self, superseded = superseded_](int64_t done, int64_t total) {
+    QMetaObject::invokeMethod(qApp, [self, done, total] {
+      if (self) emit self->loadingProgress(done, total);
+    }, Qt::QueuedConnection);
+    return !superseded->load();
+  };
   runInBackground(
       this,
-      [data] {
+      [data, progress] {
         Loaded l;
-        l.dataset = load_dataset_shared(data);
+        l.dataset = load_dataset_shared(data, progress);
         l.info = dataset_info(*l.dataset);
         return l;
       },

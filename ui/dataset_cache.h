@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QObject>
+#include <atomic>
 #include <memory>
 
 #include "api/analysis.h"
@@ -26,6 +27,8 @@ class DatasetCache : public QObject {
 
  signals:
   void loadingStarted();
+  // Images decoded so far of an image folder being loaded (a few times a second).
+  void loadingProgress(qint64 done, qint64 total);
   void loaded();
   void failed(const QString& message);
 
@@ -33,6 +36,7 @@ class DatasetCache : public QObject {
   DataConfig wanted_, have_;
   std::shared_ptr<const ImageDataset> dataset_;
   DatasetInfo info_;
+  std::shared_ptr<std::atomic<bool>> superseded_;  // set when a newer request replaces the load in flight
   bool loading_ = false;
   bool hasWanted_ = false;
 };

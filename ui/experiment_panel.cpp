@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -9,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
@@ -16,8 +18,10 @@
 #include <QVBoxLayout>
 
 #include "api/analysis.h"
+#include "api/downloads.h"
 #include "augment_section.h"
 #include "config_binder.h"
+#include "download_dialog.h"
 #include "api/fields.h"
 #include "momentum_control.h"
 #include "style.h"
@@ -76,9 +80,10 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   setMinimumWidth(360);
 
   connect(binder_, &ConfigBinder::edited, this, [this](const QString& key) {
-    if (key == "data.dataset") applyDatasetDefaults();
-    if (key == "data.dataset" && needs_folder(binder_->config().data.dataset) && binder_->config().data.path.empty())
-      chooseDataFolder();
+    if (key == "data.dataset") {
+      applyDatasetDefaults();
+      askForMissingData();
+    }
     updateVisibility();
     emit configEdited(key);
   });
@@ -90,11 +95,18 @@ QWidget* ExperimentPanel::buildData() {
   auto* group = new QGroupBox(tr("Data"));
   dataForm_ = newForm(group);
   auto& b = *binder_;
-  auto* dataset = b.addChoice("data.dataset");
-  if (!fashion_mnist_installed())
-    dataset->setItemText(dataset->findData(QString::fromStdString(to_string(DatasetName::FashionMnist))),
-                         tr("Fashion-MNIST (not installed)"));
-  b.addRow(dataForm_, "data.dataset");
+  datasetBox_ = b.addChoice("data.dataset");
+  markMissingDatasets();
+  auto* download = new QPushButton(tr("Download…"));
+  download->setObjectName("downloadDataset");
+  download->setToolTip(tr("Download CIFAR-10, CIFAR-100 or STL-10 into the data folder (resumable, checksum-verified)"));
+  connect(download, &QPushButton::clicked, this, [this] { openDownloads(QString()); });
+  auto* datasetRowBox = new QWidget;
+  auto* datasetRow = new QHBoxLayout(datasetRowBox);
+  datasetRow->setContentsMargins(0, 0, 0, 0);
+  datasetRow->addWidget(datasetBox_, 1);
+  datasetRow->addWidget(download);
+  b.addRow(dataForm_, "data.dataset", datasetRowBox);
   path_ = new QLineEdit;
   path_->setPlaceholderText(tr("folder with the dataset's files"));
   auto* browse = new QToolButton;
@@ -118,6 +130,8 @@ QWidget* ExperimentPanel::buildData() {
   sizeRow_ = b.addRow(dataForm_, "data.synthetic_size");
   b.addField("data.cifar100_coarse", tr("20 superclasses"));
   coarseRow_ = b.addRow(dataForm_, "data.cifar100_coarse");
+  b.addField("data.stl10_unlabeled", tr("100 000 unlabelled images"));
+  stlRow_ = b.addRow(dataForm_, "data.stl10_unlabeled");
   auto* size = b.addInt("data.image_size");
   size->setSpecialValueText(tr("as stored"));
   size->setSuffix(tr(" px"));
@@ -261,11 +275,58 @@ void ExperimentPanel::applyDatasetDefaults() {
                            .arg(QString::fromStdString(field_spec("preset").choice_label(after.preset))));
 }
 
+bool ExperimentPanel::isDownloadable(DatasetName dataset) {
+  for (const auto& d : downloadable_datasets())
+    if (d.name == to_string(dataset)) return true;
+  return false;
+}
+
+void ExperimentPanel::markMissingDatasets() {
+  const FieldSpec& spec = field_spec("data.dataset");
+  for (int i = 0; i < datasetBox_->count(); ++i) {
+    const std::string name = datasetBox_->itemData(i).toString().toStdString();
+    QString label = QString::fromStdString(spec.choice_label(name));
+    if (name == to_string(DatasetName::FashionMnist) && !fashion_mnist_installed()) label += tr(" (not installed)");
+    for (const auto& d : downloadable_datasets())
+      if (d.name == name && find_downloaded(d).empty()) label += tr(" (download…)");
+    datasetBox_->setItemText(i, label);
+  }
+}
+
+void ExperimentPanel::askForMissingData() {
+  const DataConfig& data = config().data;
+  if (!data.path.empty()) return;
+  if (data.dataset == DatasetName::Idx || data.dataset == DatasetName::Folder) {
+    chooseDataFolder();
+  } else if (isDownloadable(data.dataset) && find_downloaded(downloadable_dataset(to_string(data.dataset))).empty()) {
+    openDownloads(QString::fromStdString(to_string(data.dataset)));
+  }
+}
+
+void ExperimentPanel::openDownloads(const QString& dataset) {
+  auto* dialog = new DownloadDialog(this);
+  dialog->setObjectName("downloadDialog");
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (!dataset.isEmpty()) dialog->selectDataset(dataset);
+  connect(dialog, &DownloadDialog::downloaded, this, [this, dialog](const QString& name, const QString& folder) {
+    markMissingDatasets();
+    // In the data folder the loader finds it by itself; elsewhere the experiment names the folder.
+    const bool inDataFolder = QDir(dialog->destination()) == QDir(QString::fromStdString(default_data_dir()));
+    binder_->edit("data.dataset", [&](Config& c) {
+      set_config_value(c, "data.dataset", name.toStdString());
+      c.data.path = inDataFolder ? std::string() : folder.toStdString();
+    });
+    binder_->setConfig(binder_->config());  // the dataset box follows
+    updateVisibility();
+  });
+  dialog->open();  // window-modal, not blocking: training and plots go on meanwhile
+}
+
 void ExperimentPanel::chooseDataFolder() {
   const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder with the dataset's files"), path_->text());
   if (folder.isEmpty()) return;
   binder_->edit("data.path", [&](Config& c) {
-    if (!needs_folder(c.data.dataset)) c.data.dataset = DatasetName::Idx;  // "…" beside an IDX folder
+    if (!needs_folder(c.data.dataset)) c.data.dataset = DatasetName::Idx;  // "…" beside a built-in set
     c.data.path = folder.toStdString();
   });
   binder_->setConfig(binder_->config());  // the dataset box follows
@@ -276,6 +337,7 @@ void ExperimentPanel::updateVisibility() {
   const auto& c = config();
   dataForm_->setRowVisible(pathRow_, needs_folder(c.data.dataset));
   dataForm_->setRowVisible(coarseRow_, c.data.dataset == DatasetName::Cifar100);
+  dataForm_->setRowVisible(stlRow_, c.data.dataset == DatasetName::Stl10);
   dataForm_->setRowVisible(perClassRow_, c.data.dataset == DatasetName::Synthetic);
   dataForm_->setRowVisible(sizeRow_, c.data.dataset == DatasetName::Synthetic);
   optimForm_->setRowVisible(milestonesRow_, c.optim.schedule == LrSchedule::Step);

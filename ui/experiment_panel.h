@@ -49,18 +49,26 @@ class ExperimentPanel : public QDockWidget {
   void applyPreset(int index);
   void chooseDataFolder();
   void applyDatasetDefaults();
+  // After a dataset is chosen without a folder: the folder chooser (IDX, image folders) or the
+  // Download dialog (CIFAR, STL-10 not in the data folder yet).
+  void askForMissingData();
+  void openDownloads(const QString& dataset);
+  // The dataset box's entries, with "(not installed)" / "(download…)" where the files are missing.
+  void markMissingDatasets();
+  static bool isDownloadable(DatasetName dataset);
   void updateVisibility();
   void showProblems();
 
   ConfigBinder* binder_;
   MomentumControl* momentum_ = nullptr;
   QComboBox* preset_ = nullptr;
+  QComboBox* datasetBox_ = nullptr;
   QLineEdit* path_ = nullptr;
   QLabel* problems_ = nullptr;
   QLabel* trainingNote_ = nullptr;
   QFormLayout* dataForm_ = nullptr;
   QFormLayout* optimForm_ = nullptr;
-  QWidget *pathRow_ = nullptr, *coarseRow_ = nullptr, *perClassRow_ = nullptr, *sizeRow_ = nullptr, *milestonesRow_ = nullptr;
+  QWidget *pathRow_ = nullptr, *coarseRow_ = nullptr, *stlRow_ = nullptr, *perClassRow_ = nullptr, *sizeRow_ = nullptr, *milestonesRow_ = nullptr;
   bool wasValid_ = true;
 };
 

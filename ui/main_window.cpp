@@ -155,10 +155,19 @@ void MainWindow::connectAnalysis() {
     status_->showJob(tr("loading data"), 0, 0);
     datasetView_->showNote(tr("Loading…"));
   });
+  connect(datasets_, &DatasetCache::loadingProgress, this, [this](qint64 done, qint64 total) {
+    status_->showJob(tr("decoding images"), int(done), int(total));
+    datasetView_->showNote(tr("Decoding images: %1 of %2…").arg(done).arg(total));
+  });
   connect(datasets_, &DatasetCache::loaded, this, [this] {
     status_->showJob({}, 1, 1);
     pairs_->setDataset(datasets_->current(), datasets_->info());
     datasetView_->setDataset(datasets_->current(), datasets_->info());
+    const auto& warnings = datasets_->info().warnings;
+    if (!warnings.empty())
+      banner_->show(MessageBanner::Level::Warning, tr("Dataset loaded with warnings:"),
+                    QString::fromStdString(warnings.front()) +
+                        (warnings.size() > 1 ? tr(" (and %1 more)").arg(warnings.size() - 1) : QString()));
   });
   connect(datasets_, &DatasetCache::failed, this, [this](const QString& message) {
     status_->showJob({}, 1, 1);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/config.h"
+#include "api/datasets.h"
 
 namespace moco {
 
@@ -32,12 +33,17 @@ struct DatasetInfo {
   std::string name;
   int64_t train_size = 0, test_size = 0, channels = 0, height = 0, width = 0;
   std::vector<std::string> class_names;
+  std::vector<std::string> warnings;   // what the user should know (files skipped while loading …)
+  std::string labels_unavailable;      // why kNN, the probe and class colours are unavailable; "" = they are
 };
 
-enum class Split { Train, Test };
+// Bank: the labelled images kNN and the probe learn from, the training split unless the dataset
+// trains on unlabelled images beside a labelled set (STL-10's unlabelled split).
+enum class Split { Train, Test, Bank };
 
-// Loads what `data` names (throws std::runtime_error naming the file or folder at fault).
-std::shared_ptr<const ImageDataset> load_dataset_shared(const DataConfig& data);
+// Loads what `data` names (throws std::runtime_error naming the file or folder at fault);
+// `progress` hears of long decodes (image folders) on the loading thread and may cancel them.
+std::shared_ptr<const ImageDataset> load_dataset_shared(const DataConfig& data, const LoadProgress& progress = {});
 DatasetInfo dataset_info(const ImageDataset& dataset);
 ImageU8 dataset_image(const ImageDataset& dataset, Split split, int64_t index);
 // -1 when the split has no labels.

@@ -16,27 +16,32 @@ bool fashion_mnist_installed();
 
 // The choices of a field are typed; their JSON spellings and form labels are in the field table
 // (api/fields.h: to_string, the table's choices).
-// "fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10"
-enum class DatasetName { FashionMnist, Synthetic, Idx, Cifar10, Cifar100, Stl10 };
+// "fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10", "folder"
+enum class DatasetName { FashionMnist, Synthetic, Idx, Cifar10, Cifar100, Stl10, Folder };
 enum class EncoderArch { SmallCnn, Resnet18Cifar };        // "small_cnn", "resnet18_cifar"
 enum class HeadType { Linear, Mlp };                       // "linear" (v1), "mlp" (v2)
 enum class LrSchedule { Cosine, Step, Constant };          // "cosine", "step", "constant"
 enum class DeviceChoice { Auto, Cpu, Cuda };               // "auto", "cpu", "cuda"
 
-// True for the datasets read from a folder the user names in data.path (IDX, CIFAR, STL-10).
+// True for the datasets read from a folder the user names in data.path (IDX, CIFAR, STL-10, image
+// folders).
 bool needs_folder(DatasetName dataset);
 
 // Every field's meaning, bounds and the papers' values are in config/fields.cpp (the field table).
 struct DataConfig {
-  // Debian's dataset-fashion-mnist, generated shapes, any MNIST-layout folder given by `path`, or
-  // the binary releases of CIFAR-10, CIFAR-100 and STL-10 extracted into `path`.
+  // Debian's dataset-fashion-mnist, generated shapes, any MNIST-layout folder given by `path`, the
+  // binary releases of CIFAR-10, CIFAR-100 and STL-10 extracted into `path`, or a folder of image
+  // files in torchvision's ImageFolder layout.
   DatasetName dataset = DatasetName::FashionMnist;
   // Folder (or, for CIFAR and STL-10, .tar.gz) holding the files; empty = the dataset's default
   // location: Debian's Fashion-MNIST, or default_data_dir() (api/downloads.h) for CIFAR and STL-10.
   std::string path;
   // CIFAR-100: the 20 superclasses instead of the 100 classes.
   bool cifar100_coarse = false;
-  // Resize every image to N x N pixels (area interpolation) when loading; 0 = as stored.
+  // STL-10: train on the 100 000 unlabelled images; the labelled train split is the kNN/probe bank.
+  bool stl10_unlabeled = false;
+  // Resize every image to N x N pixels (area interpolation) when loading; 0 = as stored (image
+  // folders: kDefaultFolderImageSize of api/datasets.h).
   int64_t image_size = 0;
   // Images per class of the generated set (train split; the test split gets a fifth of that).
   int64_t synthetic_per_class = 600;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "api/config.h"
+#include "api/datasets.h"
 #include "api/fields.h"
 #include "config/presets.h"
 
@@ -63,7 +64,7 @@ struct IssueList {
 
 bool needs_folder(DatasetName dataset) {
   return dataset == DatasetName::Idx || dataset == DatasetName::Cifar10 || dataset == DatasetName::Cifar100 ||
-         dataset == DatasetName::Stl10;
+         dataset == DatasetName::Stl10 || dataset == DatasetName::Folder;
 }
 
 Config preset_v1() { return preset_from(presets::kV1); }
@@ -99,6 +100,11 @@ Config with_dataset_defaults(const Config& c) {
       take_recipe(preset_cifar10_demo());
       out.data.image_size = 64;  // 96 px costs 2.25x the pixels of 64 for little gain at this scale
       break;
+    case DatasetName::Folder:
+      // Your own photos: natural colour images, so the colour recipe, at the folder's default size.
+      take_recipe(preset_cifar10_demo());
+      out.data.image_size = kDefaultFolderImageSize;
+      break;
     case DatasetName::FashionMnist:
     case DatasetName::Synthetic:
     case DatasetName::Idx:
@@ -120,7 +126,7 @@ std::vector<ConfigIssue> validate(const Config& c) {
   }
   // What involves several fields.
   // CIFAR and STL-10 with no path are looked for in the default data folder (where --download puts them).
-  if (c.data.dataset == DatasetName::Idx && c.data.path.empty())
+  if ((c.data.dataset == DatasetName::Idx || c.data.dataset == DatasetName::Folder) && c.data.path.empty())
     v.add("data.path", "the " + to_string(c.data.dataset) + " dataset needs the folder of its files");
   const int64_t batch = c.optim.batch_size, splits = c.moco.bn_splits;
   if (batch >= 2 && splits >= 1) {

@@ -165,21 +165,29 @@ std::vector<FieldEntry> build_table() {
           "cosine, wd 5e-4, v2's augmentation without blur; kNN 82.6 % after 200 epochs on a GPU).")),
 
       field(&C::data, &DataConfig::dataset, choice("data.dataset", "Dataset",
-          {"fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10"},
-          {"Fashion-MNIST", "Synthetic shapes", "IDX folder…", "CIFAR-10 folder…", "CIFAR-100 folder…", "STL-10 folder…"},
+          {"fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10", "folder"},
+          {"Fashion-MNIST", "Synthetic shapes", "IDX folder…", "CIFAR-10", "CIFAR-100", "STL-10", "Image folder…"},
           "Images to learn from. Fashion-MNIST: 60 000 grey 28×28 clothing images in 10 classes. Synthetic: "
           "generated coloured shapes, fast for demos. IDX folder: any MNIST-layout folder. CIFAR-10/100: 50 000 "
-          "colour 32×32 images in 10/100 classes (the binary version, extracted). STL-10: 5 000 labelled colour "
-          "96×96 images in 10 classes (binary version). The papers train on ImageNet (1.28 M images); the "
+          "colour 32×32 images in 10/100 classes (the binary version, from the data folder or a folder of your "
+          "choice; Download… fetches it). STL-10: 5 000 labelled colour "
+          "96×96 images in 10 classes (binary version), and 100 000 unlabelled ones. Image folder: your own "
+          "PNG/JPEG/BMP/WebP/TIFF files, one subfolder per class (or none: trained without labels). The papers train on ImageNet (1.28 M images); the "
           "official demo on CIFAR-10.")),
       field(&C::data, &DataConfig::path, text("data.path", "Folder", FieldKind::Text,
           "Folder holding the files: the IDX files (train-images-idx3-ubyte[.gz] …), cifar-10-batches-bin, "
-          "cifar-100-binary or stl10_binary (or the folder holding it).")),
+          "cifar-100-binary or stl10_binary (or the folder holding it, or the .tar.gz), or the image folder. "
+          "Empty for CIFAR and STL-10: the data folder ($MOCO_DATA_DIR, else "
+          "~/.local/share/moco-workbench/datasets), where Download… puts them.")),
       field(&C::data, &DataConfig::cifar100_coarse, boolean("data.cifar100_coarse", "CIFAR-100 labels",
           "CIFAR-100: label by the 20 superclasses instead of the 100 classes (kNN, probe, colours).")),
+      field(&C::data, &DataConfig::stl10_unlabeled, boolean("data.stl10_unlabeled", "Train on the 100 000 unlabelled images",
+          "STL-10: train on unlabeled_X.bin's 100 000 unlabelled images (as the STL-10 papers do); the 5 000 "
+          "labelled training images are then the kNN bank and the linear probe's training set.")),
       field(&C::data, &DataConfig::image_size, integer("data.image_size", "Resize to", 0, 512,
           "Resize every image to N×N pixels when loading (area interpolation); 0 keeps the stored size. STL-10's 96 "
-          "px at 64 or 32 trains several times faster on a CPU.")),
+          "px at 64 or 32 trains several times faster on a CPU. Image folders: the shorter side is resized to N "
+          "and the centre square kept; 0 means 64.")),
       field(&C::data, &DataConfig::synthetic_per_class, integer("data.synthetic_per_class", "Images per class", 1, 100000,
           "Generated training images per class (the test split gets a fifth).")),
       field(&C::data, &DataConfig::synthetic_size, integer("data.synthetic_size", "Image size", 8, 256,

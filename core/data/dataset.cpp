@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "api/analysis.h"
 #include "data/binary_image_sets.h"
 #include "data/idx_reader.h"
+#include "data/image_folder.h"
+#include "data/stl10_unlabeled.h"
 #include "data/synthetic_data.h"
 
 namespace moco {
@@ -64,7 +67,7 @@ void limit(ImageSplit& split, int64_t n) {
 
 }  // namespace
 
-ImageDataset load_dataset(const DataConfig& data) {
+ImageDataset load_dataset(const DataConfig& data, const LoadProgress& progress) {
   ImageDataset d;
   switch (data.dataset) {
     case DatasetName::Synthetic:
@@ -85,22 +88,61 @@ ImageDataset load_dataset(const DataConfig& data) {
       break;
     case DatasetName::Cifar10: d = read_cifar10(data.path); break;
     case DatasetName::Cifar100: d = read_cifar100(data.path, data.cifar100_coarse); break;
-    case DatasetName::Stl10: d = read_stl10(data.path); break;
+    case DatasetName::Stl10:
+      d = read_stl10(data.path);
+      if (data.stl10_unlabeled) {
+        d.bank = std::move(d.train);
+        d.train = read_stl10_unlabeled(data.path, data.train_limit);
+        d.name = "stl10-unlabeled";
+      }
+      break;
+    case DatasetName::Folder:  // limited and sized while decoding, so only what is kept is decoded
+      return load_image_folder(data.path, data.image_size, data.train_limit, data.test_limit, progress);
   }
   limit(d.train, data.train_limit);
   limit(d.test, data.test_limit);
   if (data.image_size > 0) {
     resize(d.train, data.image_size);
     resize(d.test, data.image_size);
+    resize(d.bank, data.image_size);
   }
   return d;
 }
 
+std::string labels_unavailable(const ImageDataset& d) {
+  if (!d.knn_bank().has_labels() || d.class_names.empty())
+    return "the images of '" + d.name + "' have no labels (an image folder without class subfolders): kNN, the linear "
+           "probe and class colours need labelled images";
+  if (!d.test.has_labels()) return "'" + d.name + "' has no labelled test images: kNN and the linear probe need some";
+  return "";
+}
+
+const ImageSplit& split_of(const ImageDataset& d, Split which) {
+  switch (which) {
+    case Split::Train: return d.train;
+    case Split::Test: return d.test;
+    case Split::Bank: return d.knn_bank();
+  }
+  throw std::invalid_argument("unknown split");
+}
+
 std::pair<std::vector<double>, std::vector<double>> channel_stats(const torch::Tensor& images) {
-  auto x = images.to(torch::kFloat64).div(255.0).transpose(0, 1).reshape({images.size(1), -1});
-  auto mean = x.mean(1), stdev = x.std(1).clamp_min(1e-6);
-  std::vector<double> m(mean.data_ptr<double>(), mean.data_ptr<double>() + mean.numel());
-  std::vector<double> s(stdev.data_ptr<double>(), stdev.data_ptr<double>() + stdev.numel());
+  // Sums over chunks: a float64 copy of 100 000 STL-10 images at once would take 22 GB.
+  constexpr int64_t kChunk = 1024;
+  const int64_t channels = images.size(1);
+  auto sum = torch::zeros({channels}, torch::kFloat64), squares = torch::zeros({channels}, torch::kFloat64);
+  for (int64_t start = 0; start < images.size(0); start += kChunk) {
+    auto x = images.slice(0, start, std::min(start + kChunk, images.size(0))).to(torch::kFloat64).div(255.0);
+    x = x.transpose(0, 1).reshape({channels, -1});
+    sum += x.sum(1);
+    squares += x.pow(2).sum(1);
+  }
+  const double n = double(images.numel() / channels);
+  auto mean = sum / n;
+  // Unbiased, as torch::std's default; clamped as a constant image's std would be 0.
+  auto stdev = ((squares - n * mean.pow(2)) / std::max(n - 1, 1.0)).clamp_min(0).sqrt().clamp_min(1e-6);
+  std::vector<double> m(mean.data_ptr<double>(), mean.data_ptr<double>() + channels);
+  std::vector<double> s(stdev.data_ptr<double>(), stdev.data_ptr<double>() + channels);
   return {m, s};
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/config.h"
+#include "api/datasets.h"
 
 namespace moco {
 
@@ -23,14 +24,29 @@ struct ImageDataset {
   std::vector<std::string> class_names;  // index = label
   ImageSplit train;
   ImageSplit test;
+  // Labelled images for the kNN bank and the probe's training features when `train` has no labels
+  // (STL-10's unlabelled images); empty otherwise, and then `train` is the bank.
+  ImageSplit bank;
+  // What the user should know about the data (files skipped while loading …), one line each.
+  std::vector<std::string> warnings;
+  const ImageSplit& knn_bank() const { return bank.size() > 0 ? bank : train; }
   int64_t channels() const { return train.images.size(1); }
   int64_t height() const { return train.images.size(2); }
   int64_t width() const { return train.images.size(3); }
 };
 
 // Loads what `data` names, applying train/test limits. Throws std::runtime_error naming the file
-// and the problem when the data is missing or corrupt.
-ImageDataset load_dataset(const DataConfig& data);
+// and the problem when the data is missing or corrupt. `progress` hears of long decodes (image
+// folders) and may cancel them.
+ImageDataset load_dataset(const DataConfig& data, const LoadProgress& progress = {});
+
+// Why kNN, the linear probe and class colours cannot be had from `dataset` (e.g. an image folder
+// without class subfolders), or "" when its bank and test split are labelled.
+std::string labels_unavailable(const ImageDataset& dataset);
+
+enum class Split;  // api/analysis.h
+// The split `which` names (Split::Bank is knn_bank()).
+const ImageSplit& split_of(const ImageDataset& dataset, Split which);
 
 struct ImageU8;
 // A uint8 C x H x W tensor (any device) as an ImageU8 (rows of H x W x C bytes).

@@ -9,8 +9,6 @@
 namespace moco {
 namespace {
 
-const ImageSplit& split_of(const ImageDataset& d, Split s) { return s == Split::Train ? d.train : d.test; }
-
 ImageU8 to_image(const torch::Tensor& chw) { return to_image_u8(chw); }
 
 ViewParams view_params(const AugmentParams& p, int64_t i) {
@@ -46,8 +44,8 @@ ImageU8 to_image_u8(const torch::Tensor& chw) {
   return img;
 }
 
-std::shared_ptr<const ImageDataset> load_dataset_shared(const DataConfig& data) {
-  return std::make_shared<const ImageDataset>(load_dataset(data));
+std::shared_ptr<const ImageDataset> load_dataset_shared(const DataConfig& data, const LoadProgress& progress) {
+  return std::make_shared<const ImageDataset>(load_dataset(data, progress));
 }
 
 DatasetInfo dataset_info(const ImageDataset& d) {
@@ -59,6 +57,8 @@ DatasetInfo dataset_info(const ImageDataset& d) {
   info.height = d.height();
   info.width = d.width();
   info.class_names = d.class_names;
+  info.warnings = d.warnings;
+  info.labels_unavailable = labels_unavailable(d);
   return info;
 }
 

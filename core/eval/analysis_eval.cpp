@@ -12,8 +12,9 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   EvalReport r;
   r.step = trainer.steps_done();
   const auto& d = trainer.dataset();
+  if (auto why = labels_unavailable(d); !why.empty()) throw std::invalid_argument(why);
   const int64_t classes = int64_t(d.class_names.size());
-  auto bank = extract_feature_set(trainer, Split::Train, first_indices(o.knn.bank_size, d.train.size()));
+  auto bank = extract_feature_set(trainer, Split::Bank, first_indices(o.knn.bank_size, d.knn_bank().size()));
   auto test = extract_feature_set(trainer, Split::Test, first_indices(o.knn.test_size, d.test.size()));
   KnnOptions knn = o.knn;
   knn.k = std::min(knn.k, bank.count);

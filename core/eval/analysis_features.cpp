@@ -13,8 +13,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-const ImageSplit& split_of(const ImageDataset& d, Split s) { return s == Split::Train ? d.train : d.test; }
-
 torch::Tensor select_rows(const torch::Tensor& t, const std::vector<int64_t>& indices) {
   if (indices.empty()) return t;
   return t.index_select(0, torch::tensor(indices, torch::kInt64));
@@ -84,8 +82,8 @@ KnnReport knn_on_features(const FeatureSet& bank, const FeatureSet& queries, int
 KnnReport knn_monitor(Trainer& trainer, const KnnOptions& o) {
   const auto start = Clock::now();
   const auto& d = trainer.dataset();
-  if (!d.train.has_labels() || !d.test.has_labels()) throw std::invalid_argument("kNN needs labelled train and test splits");
-  auto bank = extract_feature_set(trainer, Split::Train, first_indices(o.bank_size, d.train.size()));
+  if (auto why = labels_unavailable(d); !why.empty()) throw std::invalid_argument(why);
+  auto bank = extract_feature_set(trainer, Split::Bank, first_indices(o.bank_size, d.knn_bank().size()));
   auto test = extract_feature_set(trainer, Split::Test, first_indices(o.test_size, d.test.size()));
   auto r = knn_on_features(bank, test, int64_t(d.class_names.size()), o);
   r.seconds = seconds_since(start);
@@ -130,10 +128,12 @@ ProbeReport linear_probe(const FeatureSet& train, const FeatureSet& test, int64_
 }
 
 Floors knn_floors(const Config& config, const ImageDataset& d, const KnnOptions& o) {
+  if (auto why = labels_unavailable(d); !why.empty()) throw std::invalid_argument(why);
   torch::NoGradGuard no_grad;
-  auto bank_images = d.train.images, test_images = d.test.images;
-  auto bank_labels = d.train.labels, test_labels = d.test.labels;
-  if (o.bank_size > 0 && o.bank_size < d.train.size()) {
+  const ImageSplit& bank = d.knn_bank();
+  auto bank_images = bank.images, test_images = d.test.images;
+  auto bank_labels = bank.labels, test_labels = d.test.labels;
+  if (o.bank_size > 0 && o.bank_size < bank.size()) {
     bank_images = bank_images.slice(0, 0, o.bank_size);
     bank_labels = bank_labels.slice(0, 0, o.bank_size);
   }

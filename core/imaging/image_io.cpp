@@ -55,7 +55,7 @@ ImageU8 load_image_u8(const std::string& path, int64_t channels, int64_t height,
 }
 
 int64_t save_sprite(const ImageDataset& dataset, Split split, const std::vector<int64_t>& indices, const std::string& path) {
-  const auto& images = split == Split::Train ? dataset.train.images : dataset.test.images;
+  const auto& images = split_of(dataset, split).images;
   auto selected = images.index_select(0, torch::tensor(indices, torch::kInt64));
   const int64_t columns = int64_t(std::ceil(std::sqrt(double(indices.size()))));
   save_png(make_grid(selected, columns, 0, 0), path);

@@ -219,7 +219,10 @@ void TsneView::showLayout(const std::vector<float>& layout, int iteration, doubl
       g->setLineStyle(QCPGraph::lsNone);
       const QColor colour = palette::tab10(int(c));
       g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, palette::faded(colour, 200), 5));
-      g->setName(c < int64_t(names.size()) ? QString::fromStdString(names[size_t(c)]) : tr("class %1").arg(c));
+      // Unlabelled images (a folder without class subfolders) all take the first colour: the legend says why.
+      g->setName(classes == 0 ? tr("unlabelled: no classes to colour by")
+                 : c < int64_t(names.size()) ? QString::fromStdString(names[size_t(c)])
+                                             : tr("class %1").arg(c));
     }
   }
   std::vector<QVector<QCPGraphData>> perClass(size_t(plot_->graphCount()));
