@@ -4,11 +4,15 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include "binary_releases.h"
 #include "download_dialog.h"
+#include "eval_monitor.h"
 #include "experiment_panel.h"
 #include "gui_test_support.h"
 #include "views/dataset_view.h"
@@ -18,6 +22,19 @@ using test::find;
 using test::kTrainTimeoutMs;
 
 namespace {
+
+// `per_class` small PNGs in each of `classes` under `root` (QImage writes them: no OpenCV here);
+// no class folders when `classes` is empty.
+void write_pngs(const QString& root, const QStringList& classes, int per_class) {
+  for (const QString& cls : classes.isEmpty() ? QStringList{QString()} : classes) {
+    QVERIFY(QDir(root).mkpath(cls.isEmpty() ? "." : cls));
+    for (int i = 0; i < per_class; ++i) {
+      QImage image(24, 20, QImage::Format_RGB32);
+      image.fill(QColor(25 * (i % 10), cls.startsWith('c') ? 200 : 20, 90 + i % 7 * 20));
+      QVERIFY(image.save(QDir(root).filePath(QString("%1/%2.png").arg(cls.isEmpty() ? "." : cls).arg(i))));
+    }
+  }
+}
 
 ExperimentPanel* panel(MainWindow& w) { return find<ExperimentPanel>(w, "experimentDock"); }
 QComboBox* dataset_box(MainWindow& w) { return find<QComboBox>(w, "data.dataset"); }
@@ -84,6 +101,51 @@ class TestGuiData : public QObject {
     QCOMPARE(QDir(dialog->destination()), QDir(qEnvironmentVariable("MOCO_DATA_DIR")));
     QCOMPARE(panel(w)->config().data.image_size, int64_t(64));  // STL-10's default size
     dialog->reject();
+  }
+
+  void anImageFolderShowsWhatItSkippedOnTheCard() {
+    QTemporaryDir photos;
+    write_pngs(photos.path(), {"cats", "dogs"}, 4);
+    QFile broken(photos.filePath("dogs/broken.png"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("not a png");
+    broken.close();
+    Config c = test::gui_config();
+    c.data.dataset = DatasetName::Folder;
+    c.data.path = photos.path().toStdString();
+    c.data.image_size = 16;
+    MainWindow w(c);
+    auto* card = find<DatasetView>(w, "datasetView");
+    QTRY_COMPARE_WITH_TIMEOUT(card->rowsShown(), 2, kTrainTimeoutMs);
+    QVERIFY2(card->summary().contains("2 classes · 16×16 RGB"), qPrintable(card->summary()));
+    auto* warnings = find<QLabel>(w, "datasetWarnings");
+    QVERIFY2(warnings->text().contains("dogs/broken.png"), qPrintable(warnings->text()));
+    QVERIFY(!warnings->isHidden());
+  }
+
+  void unlabelledDataSaysOnceWhyItIsNotEvaluated() {
+    // A flat folder trains without labels: the periodic evaluation has nothing to score against,
+    // and says so once per run, not at every interval.
+    QTemporaryDir photos;
+    write_pngs(photos.path(), {}, 40);
+    Config c = test::gui_config();
+    c.data.dataset = DatasetName::Folder;
+    c.data.path = photos.path().toStdString();
+    c.data.image_size = 16;
+    c.optim.batch_size = 16;
+    c.moco.queue_size = 32;
+    c.moco.bn_splits = 2;
+    MainWindow w(c);
+    test::manual_only(w);
+    QSignalSpy told(find<EvalMonitor>(w), &EvalMonitor::failed);
+    find<QSpinBox>(w, "evalEvery")->setValue(1);
+    test::action(w, "start")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(test::live_steps(w) >= 6, kTrainTimeoutMs);
+    test::action(w, "stop")->trigger();
+    QCOMPARE(told.size(), 1);
+    QVERIFY2(told.front().front().toString().contains("label"), qPrintable(told.front().front().toString()));
+    auto* card = find<DatasetView>(w, "datasetView");
+    QVERIFY2(card->summary().contains("no classes (unlabelled)"), qPrintable(card->summary()));
   }
 
   void rowsFollowTheDataset() {

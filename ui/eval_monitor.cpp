@@ -47,6 +47,7 @@ void EvalMonitor::runStarted(int runId, const Config& config) {
   config_ = config;
   lastEvaluated_ = 0;
   floorsPending_ = true;
+  unlabelledNoted_ = false;
   // The floors cost a few seconds of CPU: only for runs that are evaluated.
   if (interval_ > 0) computeFloors();
 }
@@ -56,6 +57,7 @@ void EvalMonitor::computeFloors() {
   auto dataset = datasets_->get(config_.data);
   if (!dataset) return datasets_->request(config_.data);  // DatasetCache::loaded calls again
   floorsPending_ = false;
+  if (!datasets_->info().labels_unavailable.empty()) return;  // no classes: onMetrics says why, once
   const int runId = runId_;
   const Config config = config_;
   const KnnOptions options = optionsFor(datasets_->info().train_size).knn;
@@ -66,7 +68,15 @@ void EvalMonitor::computeFloors() {
 }
 
 void EvalMonitor::onMetrics(int64_t step) {
-  if (interval_ > 0 && step >= lastEvaluated_ + interval_) evaluateNow();
+  if (interval_ <= 0 || step < lastEvaluated_ + interval_) return;
+  if (datasets_->get(config_.data) && !datasets_->info().labels_unavailable.empty()) {
+    // Unlabelled data (a folder without classes): kNN and the probe have nothing to score against.
+    // Said once per run, not at every interval.
+    if (!unlabelledNoted_) emit failed(tr("evaluation: %1").arg(QString::fromStdString(datasets_->info().labels_unavailable)));
+    unlabelledNoted_ = true;
+    return;
+  }
+  evaluateNow();
 }
 
 void EvalMonitor::evaluateNow() {

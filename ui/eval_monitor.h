@@ -44,6 +44,7 @@ class EvalMonitor : public QObject {
 
   SessionController* controller_;
   DatasetCache* datasets_;
+  bool unlabelledNoted_ = false;  // the run was told once that its data has no labels
   int interval_ = 0;
   int runId_ = 0;
   Config config_;

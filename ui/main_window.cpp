@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <memory>
 
+#include "api/datasets.h"
 #include "dataset_cache.h"
 #include "experiment_panel.h"
 #include "file_actions.h"
@@ -157,7 +158,14 @@ void MainWindow::connectAnalysis() {
   });
   connect(datasets_, &DatasetCache::loadingProgress, this, [this](qint64 done, qint64 total) {
     status_->showJob(tr("decoding images"), int(done), int(total));
-    datasetView_->showNote(tr("Decoding images: %1 of %2…").arg(done).arg(total));
+    // What the set will take in memory is known before the first image decodes (RGB at the size
+    // chosen): shown with the progress, so a user sees the cost of a large folder at once.
+    const int64_t side = panel_->config().data.image_size > 0 ? panel_->config().data.image_size : kDefaultFolderImageSize;
+    datasetView_->showNote(tr("Decoding images: %1 of %2 (%3 MB in memory at %4×%4 RGB)…")
+                               .arg(done)
+                               .arg(total)
+                               .arg(double(total) * 3 * double(side * side) / 1e6, 0, 'f', 1)
+                               .arg(side));
   });
   connect(datasets_, &DatasetCache::loaded, this, [this] {
     status_->showJob({}, 1, 1);

@@ -1,5 +1,8 @@
 #include "io/atomic_file.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,7 +11,10 @@
 namespace moco {
 
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
-  const std::string temp = path + ".tmp";
+  // A name of this process and call: two writers of the same file (two workbenches caching the
+  // same folder) never share a temporary file; the last rename wins with a whole file.
+  static std::atomic<unsigned> calls{0};
+  const std::string temp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(calls++);
   try {
     write(temp);
     std::filesystem::rename(temp, path);

@@ -1,5 +1,5 @@
 // Writing files so that a failure (full disk, crash) never leaves a half-written file in place:
-// write "<path>.tmp", then rename over the target.
+// write "<path>.tmp.<pid>.<n>", then rename over the target.
 #pragma once
 
 #include <functional>

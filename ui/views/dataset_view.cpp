@@ -72,8 +72,13 @@ DatasetView::DatasetView(QWidget* parent) : QWidget(parent) {
   summary_->setObjectName("datasetSummary");
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  warnings_ = new QLabel;
+  warnings_->setObjectName("datasetWarnings");
+  warnings_->setWordWrap(true);
+  warnings_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   column->addWidget(title_);
   column->addWidget(summary_);
+  column->addWidget(warnings_);
 
   auto* samples = new QWidget;
   grid_ = new QGridLayout(samples);
@@ -93,6 +98,7 @@ void DatasetView::showNote(const QString& note) {
   info_ = {};
   title_->setText(tr("<b>Dataset</b>"));
   summary_->setText(note);
+  warnings_->hide();
   clear(grid_);
   rows_ = 0;
 }
@@ -102,6 +108,13 @@ void DatasetView::setDataset(std::shared_ptr<const ImageDataset> dataset, const 
   info_ = info;
   title_->setText(tr("<b>%1</b>").arg(displayName(info.name).toHtmlEscaped()));
   summary_->setText(describeDataset(info));
+  // What loading skipped or could not do (undecodable files, no labels) stays on the card, where
+  // whoever looks at the data sees it, after the banner is gone.
+  QStringList notes;
+  for (const auto& w : info.warnings) notes << "⚠ " + QString::fromStdString(w).toHtmlEscaped();
+  if (!info.labels_unavailable.empty()) notes << "ⓘ " + QString::fromStdString(info.labels_unavailable).toHtmlEscaped();
+  warnings_->setText(notes.join("<br>"));
+  warnings_->setVisible(!notes.isEmpty());
   fillGrid();
 }
 

@@ -33,6 +33,7 @@ class DatasetView : public QWidget {
   DatasetInfo info_;
   QLabel* title_;
   QLabel* summary_;
+  QLabel* warnings_;
   QGridLayout* grid_;
   int rows_ = 0;
 };
