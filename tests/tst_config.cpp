@@ -181,7 +181,7 @@ class TestConfig : public QObject {
     QTest::newRow("schedule") << "optim.schedule" << "linear" << "cosine, step or constant";
     QTest::newRow("encoder") << "model.encoder" << "vgg" << "small_cnn or resnet18_cifar";
     QTest::newRow("device") << "run.device" << "tpu" << "auto, cpu or cuda";
-    QTest::newRow("dataset") << "data.dataset" << "cifar" << "fashion-mnist, synthetic, idx, cifar10, cifar100, stl10 or folder";
+    QTest::newRow("dataset") << "data.dataset" << "cifar" << "fashion-mnist, mnist, synthetic, idx, cifar10, cifar100, stl10 or folder";
   }
   void unknownChoicesAreRejectedNamingTheChoices() {
     QFETCH(QString, key);

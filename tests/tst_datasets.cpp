@@ -145,6 +145,29 @@ class TestDatasets : public QObject {
     expect_error([&] { load_dataset(d); }, "t10k-images-idx3-ubyte");
   }
 
+  void mnistIsFoundInTheDataFolder() {
+    // torchvision keeps MNIST's IDX files in <root>/MNIST/raw: an empty data.path looks there.
+    QTemporaryDir data;
+    const QByteArray saved = qgetenv("MOCO_DATA_DIR");
+    qputenv("MOCO_DATA_DIR", data.path().toUtf8());
+    DataConfig d;
+    d.dataset = DatasetName::Mnist;
+    expect_error([&] { load_dataset(d); }, "MNIST not found in the data folder '" + data.path());
+    QVERIFY(QDir(data.path()).mkpath("MNIST/raw"));
+    const QString raw = data.filePath("MNIST/raw/");
+    write_gz(raw + "train-images-idx3-ubyte.gz", header(0x803, {3, 2, 2}) + pixels(12));
+    write_gz(raw + "train-labels-idx1-ubyte.gz", header(0x801, {3}) + std::string("\x01\x07\x00", 3));
+    write_raw(raw + "t10k-images-idx3-ubyte", header(0x803, {1, 2, 2}) + pixels(4));
+    write_raw(raw + "t10k-labels-idx1-ubyte", header(0x801, {1}) + std::string("\x09", 1));
+    const ImageDataset mnist = load_dataset(d);
+    QCOMPARE(mnist.name, std::string("mnist"));
+    QCOMPARE(mnist.train.size(), int64_t(3));
+    QCOMPARE(mnist.train.labels[1].item<int64_t>(), int64_t(7));
+    QCOMPARE(mnist.class_names.size(), size_t(10));
+    if (saved.isNull()) qunsetenv("MOCO_DATA_DIR");
+    else qputenv("MOCO_DATA_DIR", saved);
+  }
+
   void syntheticSetIsBalancedAndReproducible() {
     const auto a = make_synthetic_dataset(5, 24, 1), b = make_synthetic_dataset(5, 24, 1), c = make_synthetic_dataset(5, 24, 2);
     QCOMPARE(a.train.images.sizes().vec(), (std::vector<int64_t>{50, 3, 24, 24}));

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "api/analysis.h"
+#include "api/datasets.h"
 #include "api/downloads.h"
 #include "augment_section.h"
 #include "config_binder.h"
@@ -287,6 +288,7 @@ void ExperimentPanel::markMissingDatasets() {
     const std::string name = datasetBox_->itemData(i).toString().toStdString();
     QString label = QString::fromStdString(spec.choice_label(name));
     if (name == to_string(DatasetName::FashionMnist) && !fashion_mnist_installed()) label += tr(" (not installed)");
+    if (name == to_string(DatasetName::Mnist) && find_mnist(default_data_dir()).empty()) label += tr(" (not found)");
     for (const auto& d : downloadable_datasets())
       if (d.name == name && find_downloaded(d).empty()) label += tr(" (download…)");
     datasetBox_->setItemText(i, label);
@@ -296,7 +298,8 @@ void ExperimentPanel::markMissingDatasets() {
 void ExperimentPanel::askForMissingData() {
   const DataConfig& data = config().data;
   if (!data.path.empty()) return;
-  if (data.dataset == DatasetName::Idx || data.dataset == DatasetName::Folder) {
+  const bool mnistMissing = data.dataset == DatasetName::Mnist && find_mnist(default_data_dir()).empty();
+  if (data.dataset == DatasetName::Idx || data.dataset == DatasetName::Folder || mnistMissing) {
     chooseDataFolder();
   } else if (isDownloadable(data.dataset) && find_downloaded(downloadable_dataset(to_string(data.dataset))).empty()) {
     openDownloads(QString::fromStdString(to_string(data.dataset)));

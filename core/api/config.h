@@ -17,14 +17,14 @@ bool fashion_mnist_installed();
 // The choices of a field are typed; their JSON spellings and form labels are in the field table
 // (api/fields.h: to_string, the table's choices).
 // "fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10", "folder"
-enum class DatasetName { FashionMnist, Synthetic, Idx, Cifar10, Cifar100, Stl10, Folder };
+enum class DatasetName { FashionMnist, Mnist, Synthetic, Idx, Cifar10, Cifar100, Stl10, Folder };
 enum class EncoderArch { SmallCnn, Resnet18Cifar };        // "small_cnn", "resnet18_cifar"
 enum class HeadType { Linear, Mlp };                       // "linear" (v1), "mlp" (v2)
 enum class LrSchedule { Cosine, Step, Constant };          // "cosine", "step", "constant"
 enum class DeviceChoice { Auto, Cpu, Cuda };               // "auto", "cpu", "cuda"
 
-// True for the datasets read from a folder the user names in data.path (IDX, CIFAR, STL-10, image
-// folders).
+// True for the datasets whose files sit in a folder: one the user names in data.path (IDX, image
+// folders), or the data folder when it is empty (MNIST, CIFAR, STL-10).
 bool needs_folder(DatasetName dataset);
 
 // Every field's meaning, bounds and the papers' values are in config/fields.cpp (the field table).

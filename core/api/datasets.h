@@ -38,6 +38,10 @@ struct FolderScan {
 // holds no image file.
 FolderScan scan_image_folder(const std::string& folder, int64_t image_size);
 
+// MNIST's IDX files in the data folder `data_dir`: its MNIST/raw (where torchvision keeps them),
+// mnist/ or MNIST/ subfolder holding train-images-idx3-ubyte[.gz]; "" when none does.
+std::string find_mnist(const std::string& data_dir);
+
 // Bytes a decoded set may occupy: env MOCO_RAM_BUDGET_MB when set, else half the physical memory.
 int64_t ram_budget_bytes();
 

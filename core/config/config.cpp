@@ -63,7 +63,7 @@ struct IssueList {
 }  // namespace
 
 bool needs_folder(DatasetName dataset) {
-  return dataset == DatasetName::Idx || dataset == DatasetName::Cifar10 || dataset == DatasetName::Cifar100 ||
+  return dataset == DatasetName::Idx || dataset == DatasetName::Mnist || dataset == DatasetName::Cifar10 || dataset == DatasetName::Cifar100 ||
          dataset == DatasetName::Stl10 || dataset == DatasetName::Folder;
 }
 
@@ -106,6 +106,7 @@ Config with_dataset_defaults(const Config& c) {
       out.data.image_size = kDefaultFolderImageSize;
       break;
     case DatasetName::FashionMnist:
+    case DatasetName::Mnist:
     case DatasetName::Synthetic:
     case DatasetName::Idx:
       // Small grey sets: back to the small-data v2 recipe if a colour set's recipe was in place.

@@ -165,9 +165,10 @@ std::vector<FieldEntry> build_table() {
           "cosine, wd 5e-4, v2's augmentation without blur; kNN 82.6 % after 200 epochs on a GPU).")),
 
       field(&C::data, &DataConfig::dataset, choice("data.dataset", "Dataset",
-          {"fashion-mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10", "folder"},
-          {"Fashion-MNIST", "Synthetic shapes", "IDX folder…", "CIFAR-10", "CIFAR-100", "STL-10", "Image folder…"},
-          "Images to learn from. Fashion-MNIST: 60 000 grey 28×28 clothing images in 10 classes. Synthetic: "
+          {"fashion-mnist", "mnist", "synthetic", "idx", "cifar10", "cifar100", "stl10", "folder"},
+          {"Fashion-MNIST", "MNIST", "Synthetic shapes", "IDX folder…", "CIFAR-10", "CIFAR-100", "STL-10", "Image folder…"},
+          "Images to learn from. Fashion-MNIST: 60 000 grey 28×28 clothing images in 10 classes. MNIST: the "
+          "handwritten digits, the same layout, from the data folder (MNIST/raw as torchvision keeps it, or mnist/). Synthetic: "
           "generated coloured shapes, fast for demos. IDX folder: any MNIST-layout folder. CIFAR-10/100: 50 000 "
           "colour 32×32 images in 10/100 classes (the binary version, from the data folder or a folder of your "
           "choice; Download… fetches it). STL-10: 5 000 labelled colour "

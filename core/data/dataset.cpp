@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "api/analysis.h"
+#include "api/datasets.h"
+#include "api/downloads.h"
 #include "data/binary_image_sets.h"
 #include "data/idx_reader.h"
 #include "data/image_folder.h"
@@ -26,6 +28,16 @@ ImageSplit read_idx_split(const std::string& folder, const std::string& prefix) 
     throw std::runtime_error("'" + images_path + "' holds " + std::to_string(split.images.size(0)) + " images but '" +
                              labels_path + "' holds " + std::to_string(split.labels.size(0)) + " labels");
   return split;
+}
+
+std::string mnist_folder(const DataConfig& data) {
+  if (!data.path.empty()) return data.path;
+  const std::string data_dir = default_data_dir(), found = find_mnist(data_dir);
+  if (found.empty())
+    throw std::runtime_error("MNIST not found in the data folder '" + data_dir +
+                             "': put train-images-idx3-ubyte[.gz] and the other three IDX files in its MNIST/raw "
+                             "(torchvision's layout) or mnist/ folder, or name their folder in data.path");
+  return found;
 }
 
 ImageDataset load_idx_folder(const std::string& name, const std::string& folder) {
@@ -79,6 +91,10 @@ ImageDataset load_dataset(const DataConfig& data, const LoadProgress& progress) 
         throw std::runtime_error("Fashion-MNIST not found at '" + folder +
                                  "': install Debian's dataset-fashion-mnist or choose the synthetic dataset");
       d = load_idx_folder("fashion-mnist", folder);
+      break;
+    }
+    case DatasetName::Mnist: {
+      d = load_idx_folder("mnist", mnist_folder(data));
       break;
     }
     case DatasetName::Idx:
@@ -144,6 +160,15 @@ std::pair<std::vector<double>, std::vector<double>> channel_stats(const torch::T
   std::vector<double> m(mean.data_ptr<double>(), mean.data_ptr<double>() + channels);
   std::vector<double> s(stdev.data_ptr<double>(), stdev.data_ptr<double>() + channels);
   return {m, s};
+}
+
+std::string find_mnist(const std::string& data_dir) {
+  for (const char* sub : {"MNIST/raw", "mnist", "MNIST"}) {
+    const auto folder = std::filesystem::path(data_dir) / sub;
+    for (const char* file : {"train-images-idx3-ubyte", "train-images-idx3-ubyte.gz"})
+      if (std::filesystem::exists(folder / file)) return folder.string();
+  }
+  return {};
 }
 
 }  // namespace moco
