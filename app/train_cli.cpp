@@ -120,7 +120,9 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
-  int64_t last_eval_step = -1;
+  int64_t last_eval_step = -1;  // a resumed run keeps its evaluations: the one at its end is not repeated
+  if (resuming && evaluating)
+    if (const auto evals = folder.read().evals; !evals.empty()) last_eval_step = evals.back().step;
   const auto evaluate_now = [&] {
     const auto report = evaluate(trainer, eval);
     writer.record(report);

@@ -2,18 +2,19 @@
 // hand-written run folders (torch-free, api/sweep.h), then moco-train --sweep as a user runs it:
 // both run folders and the summary files, resuming a half-done sweep, errors naming what is at fault.
 #include <QFileInfo>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <cmath>
 #include <stdexcept>
 
 #include "api/sweep.h"
+#include "moco_train_process.h"
 #include "tiny_config.h"
 
 namespace {
 
 using moco::SweepAxis;
+using moco::test::run_moco_train;
 using moco::SweepPlan;
 
 SweepPlan tiny_plan(std::vector<SweepAxis> axes, int64_t seeds) {
@@ -57,23 +58,9 @@ moco::RunRecord run_record(const std::vector<double>& losses, const std::vector<
   return record;
 }
 
-struct Result {
-  int code;
-  QString err;
-};
-
-Result train(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(MOCO_TRAIN_PATH), args);
-  p.waitForFinished(300000);
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardError())};
-}
-
-// Small synthetic arms: narrow CNN, small queue, 16 x 16 images, a small evaluation.
-const QStringList kTiny = {"--preset", "v2", "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=16",
-                           "--set", "data.synthetic_size=16", "--set", "model.width=8", "--set", "moco.queue_size=64",
-                           "--set", "moco.bn_splits=2", "--set", "optim.batch_size=16", "--set", "run.epochs=3",
-                           "--set", "run.device=cpu", "--eval-bank", "64", "--eval-test", "32", "--steps", "3"};
+// Tiny synthetic arms of three steps, with a small evaluation.
+const QStringList kTiny =
+    moco::test::kTinyRunArgs + QStringList{"--eval-bank", "64", "--eval-test", "32", "--steps", "3"};
 const QString kArm09 = "moco.momentum=0.9,seed=0", kArm099 = "moco.momentum=0.99,seed=0";
 
 QStringList lines_of(const QString& path) {
@@ -204,7 +191,7 @@ class TestSweep : public QObject {
   void sweepTrainsEveryArmAndResumes() {
     const QString out = dir_.filePath("momentum");
     const QStringList args = kTiny + QStringList{"--sweep", "moco.momentum=0.9,0.99", "--out", out};
-    const auto first = train(args + QStringList{"-q"});
+    const auto first = run_moco_train(args + QStringList{"-q"});
     QVERIFY2(first.code == 0, qPrintable(first.err));
     for (const QString& arm : {kArm09, kArm099})
       for (const char* file : {"config.json", "metrics.csv", "checkpoint.pt", "finished.json"})
@@ -219,7 +206,7 @@ class TestSweep : public QObject {
     // One arm lost: only it trains again; the other is left as it was.
     const QDateTime kept = QFileInfo(out + "/" + kArm09 + "/metrics.csv").lastModified();
     QVERIFY(QDir(out + "/" + kArm099).removeRecursively());
-    const auto second = train(args);
+    const auto second = run_moco_train(args);
     QVERIFY2(second.code == 0, qPrintable(second.err));
     QVERIFY2(second.err.contains("arm 1/2 " + kArm09 + ": finished before, skipped"), qPrintable(second.err));
     QVERIFY2(second.err.contains("arm 2/2 " + kArm099 + "\n"), qPrintable(second.err));
@@ -229,14 +216,15 @@ class TestSweep : public QObject {
 
     // Interrupted after its checkpoint (no finished marker): the arm continues from its checkpoint.
     QVERIFY(QFile::remove(out + "/" + kArm09 + "/finished.json"));
-    const auto third = train(args);
+    const auto third = run_moco_train(args);
     QVERIFY2(third.code == 0, qPrintable(third.err));
     QVERIFY2(third.err.contains("arm 1/2 " + kArm09 + ": resuming its checkpoint"), qPrintable(third.err));
     QVERIFY2(third.err.contains("arm 2/2 " + kArm099 + ": finished before, skipped"), qPrintable(third.err));
     QCOMPARE(lines_of(out + "/" + kArm09 + "/metrics.csv").size(), 4);  // header and steps 1-3, none trained twice
+    QCOMPARE(lines_of(out + "/" + kArm09 + "/metrics.jsonl").filter("\"eval\"").size(), 1);  // nor evaluated twice
 
     // Other arguments are refused, saying what differs.
-    const auto changed = train(kTiny + QStringList{"--sweep", "moco.momentum=0.9,0.99", "--set", "moco.temperature=0.3",
+    const auto changed = run_moco_train(kTiny + QStringList{"--sweep", "moco.momentum=0.9,0.99", "--set", "moco.temperature=0.3",
                                                    "--seeds", "2", "--out", out, "-q"});
     QVERIFY(changed.code != 0);
     QVERIFY2(changed.err.contains("seeds: 1 in sweep.json, 2 now") &&
@@ -255,7 +243,7 @@ class TestSweep : public QObject {
     QFETCH(QString, sweep);
     QFETCH(QString, mentions);
     const QString out = dir_.filePath("refused");
-    const auto r = train(kTiny + QStringList{"--sweep", sweep, "--out", out, "-q"});
+    const auto r = run_moco_train(kTiny + QStringList{"--sweep", sweep, "--out", out, "-q"});
     QVERIFY(r.code != 0);
     QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
     QVERIFY(!QFile::exists(out));
