@@ -3,6 +3,7 @@
 
 #include "analyze_cli.h"
 #include "download_cli.h"
+#include "sweep_cli.h"
 #include "train_cli.h"
 
 int main(int argc, char** argv) {
@@ -20,7 +21,13 @@ int main(int argc, char** argv) {
   app.add_option("--epochs", cmd.epochs, "Epochs of the run (sets run.epochs)")->check(CLI::PositiveNumber)->excludes(steps);
   auto* out = app.add_option("--out", cmd.out_dir, "Folder for config.json, metrics.csv/.jsonl, checkpoint.pt, encoder_q.pth");
   app.add_option("--resume", cmd.resume_dir, "Continue the run saved in this folder")->check(CLI::ExistingDirectory)->excludes(out);
-  app.add_flag("--knn", cmd.knn, "After training, report kNN accuracy (k 200, t 0.1) with the random-encoder and raw-pixel floors");
+  auto* sweep = app.add_option("--sweep", cmd.sweeps, "Train a grid: --sweep moco.momentum=0.9,0.99 (repeatable: the "
+                                                     "cartesian product), one run folder per arm under --out, summary.md")
+                    ->needs(out);
+  app.add_option("--seeds", cmd.seeds, "With --sweep (or alone): every setting with run.seed 0 .. N-1")
+      ->check(CLI::PositiveNumber)->needs(out);
+  auto* knn = app.add_flag("--knn", cmd.knn, "After training, report kNN accuracy (k 200, t 0.1) with the random-encoder and raw-pixel floors");
+  knn->excludes(sweep);  // a sweep evaluates every arm at its end with --eval-bank/--eval-test
   app.add_flag("-q,--quiet", cmd.quiet, "No progress output");
   app.add_option("--eval-every", cmd.eval_every, "Every N steps log kNN, linear probe, health and queue consistency to metrics.jsonl")
       ->check(CLI::PositiveNumber);
@@ -61,5 +68,6 @@ int main(int argc, char** argv) {
     std::cerr << "moco-train: give --out DIR for a new run or --resume DIR (see --help)" << std::endl;
     return 2;
   }
+  if (!cmd.sweeps.empty() || cmd.seeds > 0) return moco::run_sweep_command(cmd);
   return moco::run_train_command(cmd);
 }

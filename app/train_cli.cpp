@@ -22,20 +22,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 extern "C" void on_interrupt(int) { g_stop.store(true); }
 
-Config resolve_config(const TrainCommand& cmd) {
-  Config config = cmd.config_path.empty() ? preset_by_name(cmd.preset.empty() ? "v2" : cmd.preset)
-                                          : load_config_file(cmd.config_path);
-  for (const auto& assignment : cmd.sets) {
-    const auto eq = assignment.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + assignment + "'");
-    set_config_value(config, assignment.substr(0, eq), assignment.substr(eq + 1));
-  }
-  if (cmd.epochs > 0) config.run.epochs = cmd.epochs;
-  const auto issues = validate(config);
-  if (!issues.empty()) throw std::invalid_argument("invalid configuration:\n" + describe(issues));
-  return config;
-}
-
 // --knn: the final model's kNN on the whole splits (the CIFAR demo's k 200, t 0.1) beside both floors.
 nlohmann::json final_knn(Trainer& trainer) {
   KnnOptions knn;
@@ -53,6 +39,18 @@ nlohmann::json final_knn(Trainer& trainer) {
 
 }  // namespace
 
+Config base_config(const TrainCommand& cmd) {
+  Config config = cmd.config_path.empty() ? preset_by_name(cmd.preset.empty() ? "v2" : cmd.preset)
+                                          : load_config_file(cmd.config_path);
+  for (const auto& assignment : cmd.sets) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + assignment + "'");
+    set_config_value(config, assignment.substr(0, eq), assignment.substr(eq + 1));
+  }
+  if (cmd.epochs > 0) config.run.epochs = cmd.epochs;
+  return config;
+}
+
 int print_preset(const std::string& name) {
   try {
     std::cout << to_json(preset_by_name(name)) << std::endl;
@@ -66,88 +64,105 @@ int print_preset(const std::string& name) {
 int run_train_command(const TrainCommand& cmd) {
   return run_reporting_errors([&] {
     const bool resuming = !cmd.resume_dir.empty();
-    const RunFolder folder(resuming ? cmd.resume_dir : cmd.out_dir);
-    Config config;
+    RunJob job{RunFolder(resuming ? cmd.resume_dir : cmd.out_dir), std::nullopt, cmd.eval_every > 0};
     if (resuming) {
       if (!cmd.config_path.empty() || !cmd.sets.empty())
         throw std::invalid_argument("--resume continues a run as it was saved: --config and --set cannot be combined with it");
-      config = read_checkpoint_config(folder.checkpoint());
     } else {
-      config = resolve_config(cmd);
-      if (folder.has_checkpoint())
-        throw std::invalid_argument("'" + folder.path() + "' already holds a run; continue it with --resume " + folder.path() +
-                                    " or choose another --out");
+      job.fresh_config = base_config(cmd);
+      const auto issues = validate(*job.fresh_config);
+      if (!issues.empty()) throw std::invalid_argument("invalid configuration:\n" + describe(issues));
+      if (job.folder.has_checkpoint())
+        throw std::invalid_argument("'" + job.folder.path() + "' already holds a run; continue it with --resume " +
+                                    job.folder.path() + " or choose another --out");
     }
-    const LoadProgress decoding = [&](int64_t done, int64_t total) {
-      if (!cmd.quiet) std::fprintf(stderr, "\rmoco-train: decoding images %lld/%lld%s", (long long)done, (long long)total,
-                                   done == total ? "\n" : "");
-      return !g_stop.load();
-    };
-    auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data, decoding));
-    for (const auto& warning : dataset->warnings) std::cerr << "warning: " << warning << std::endl;
-    const std::string no_labels = labels_unavailable(*dataset);
-    const bool evaluating = no_labels.empty() && cmd.eval_every > 0, final_knn_wanted = no_labels.empty() && cmd.knn;
-    if (!no_labels.empty() && (cmd.eval_every > 0 || cmd.knn))
-      std::cerr << "warning: " << no_labels << "; --eval-every and --knn are skipped" << std::endl;
-    Trainer trainer(config, dataset);
-    if (resuming) trainer.load_checkpoint(folder.checkpoint());
-    if (auto warning = trainer.queue_warning()) std::cerr << "warning: " << *warning << std::endl;
-    RunWriter writer(folder, trainer);
-
-    LoopOptions loop;
-    loop.stop_at_step = cmd.steps > 0    ? cmd.steps
-                        : (resuming && cmd.epochs > 0) ? cmd.epochs * trainer.steps_per_epoch()
-                                                       : trainer.schedule_steps();
-    loop.checkpoint_every = config.run.checkpoint_every;
-    if (!cmd.quiet)
-      std::cerr << "moco-train: " << dataset->name << " (" << dataset->train.size() << " train images), "
-                << to_string(config.model.encoder) << "/" << to_string(config.model.head) << ", K " << config.moco.queue_size << ", batch "
-                << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
-                << " on " << describe_device(trainer.device()) << std::endl;
-
-    EvalOptions eval;
-    eval.knn.bank_size = cmd.eval_bank;
-    eval.knn.test_size = cmd.eval_test;
-    if (evaluating && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
-
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
-    ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
-    LoopHooks hooks;
-    hooks.before_step = [] { return !g_stop.load(); };
-    hooks.after_step = [&](const StepMetrics& m) {
-      if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
-      if (!evaluating || (m.step % cmd.eval_every != 0 && m.step != loop.stop_at_step)) return;
-      const auto report = evaluate(trainer, eval);
-      writer.record(report);
-      if (!cmd.quiet)
-        std::fprintf(stderr, "\neval at step %lld: kNN %.2f%%  probe %.2f%%  consistency %.4f  (%.1f s)\n",
-                     (long long)report.step, 100 * report.knn.top1, 100 * report.probe.top1,
-                     report.consistency.mean_cosine, report.seconds);
-    };
-    const LoopResult result = run_training(trainer, loop, hooks, &writer);
-    if (!cmd.quiet || result.end == LoopEnd::Diverged) bar.finish();
-    switch (result.end) {
-      case LoopEnd::Diverged:
-        std::cerr << "moco-train: " << result.message << std::endl;
-        return 3;
-      case LoopEnd::Stopped:
-        std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << folder.checkpoint() << std::endl;
-        return 130;
-      case LoopEnd::Finished:
-        if (!cmd.quiet)
-          std::cerr << "moco-train: " << trainer.steps_done() << " steps in " << format_duration(result.seconds) << ", saved "
-                    << folder.checkpoint() << std::endl;
-        break;
-    }
-    if (final_knn_wanted) {
-      auto knn = final_knn(trainer);
-      knn["train_seconds"] = result.seconds;
-      write_file_atomically(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");
-      std::cout << knn.dump(2) << std::endl;
-    }
-    return 0;
+    return train_run(cmd, job);
   });
+}
+
+int train_run(const TrainCommand& cmd, const RunJob& job) {
+  const bool resuming = !job.fresh_config;
+  const RunFolder& folder = job.folder;
+  const Config config = resuming ? read_checkpoint_config(folder.checkpoint()) : *job.fresh_config;
+  const LoadProgress decoding = [&](int64_t done, int64_t total) {
+    if (!cmd.quiet) std::fprintf(stderr, "\rmoco-train: decoding images %lld/%lld%s", (long long)done, (long long)total,
+                                 done == total ? "\n" : "");
+    return !g_stop.load();
+  };
+  auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data, decoding));
+  for (const auto& warning : dataset->warnings) std::cerr << "warning: " << warning << std::endl;
+  const std::string no_labels = labels_unavailable(*dataset);
+  const bool evaluating = no_labels.empty() && (cmd.eval_every > 0 || job.eval_at_end);
+  const bool final_knn_wanted = no_labels.empty() && cmd.knn;
+  if (!no_labels.empty() && (cmd.eval_every > 0 || job.eval_at_end || cmd.knn))
+    std::cerr << "warning: " << no_labels << "; --eval-every and --knn are skipped" << std::endl;
+  Trainer trainer(config, dataset);
+  if (resuming) trainer.load_checkpoint(folder.checkpoint());
+  if (auto warning = trainer.queue_warning()) std::cerr << "warning: " << *warning << std::endl;
+  RunWriter writer(folder, trainer);
+
+  LoopOptions loop;
+  loop.stop_at_step = cmd.steps > 0    ? cmd.steps
+                      : (resuming && cmd.epochs > 0) ? cmd.epochs * trainer.steps_per_epoch()
+                                                     : trainer.schedule_steps();
+  loop.checkpoint_every = config.run.checkpoint_every;
+  if (!cmd.quiet)
+    std::cerr << "moco-train: " << dataset->name << " (" << dataset->train.size() << " train images), "
+              << to_string(config.model.encoder) << "/" << to_string(config.model.head) << ", K " << config.moco.queue_size << ", batch "
+              << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
+              << " on " << describe_device(trainer.device()) << std::endl;
+
+  EvalOptions eval;
+  eval.knn.bank_size = cmd.eval_bank;
+  eval.knn.test_size = cmd.eval_test;
+  if (evaluating && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
+
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  ProgressBar bar(trainer.steps_done(), loop.stop_at_step, stderr);
+  int64_t last_eval_step = -1;  // a resumed run keeps its evaluations: the one at its end is not repeated
+  if (resuming && evaluating)
+    if (const auto evals = folder.read().evals; !evals.empty()) last_eval_step = evals.back().step;
+  const auto evaluate_now = [&] {
+    const auto report = evaluate(trainer, eval);
+    writer.record(report);
+    last_eval_step = report.step;
+    if (!cmd.quiet)
+      std::fprintf(stderr, "\neval at step %lld: kNN %.2f%%  probe %.2f%%  consistency %.4f  (%.1f s)\n",
+                   (long long)report.step, 100 * report.knn.top1, 100 * report.probe.top1,
+                   report.consistency.mean_cosine, report.seconds);
+  };
+  LoopHooks hooks;
+  hooks.before_step = [] { return !g_stop.load(); };
+  hooks.after_step = [&](const StepMetrics& m) {
+    if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
+    if (evaluating && cmd.eval_every > 0 && m.step % cmd.eval_every == 0) evaluate_now();
+  };
+  const LoopResult result = run_training(trainer, loop, hooks, &writer);
+  if (!cmd.quiet || result.end == LoopEnd::Diverged) bar.finish();
+  // The evaluation at the end, also when a resumed run had no step left to take.
+  if (result.end == LoopEnd::Finished && evaluating && job.eval_at_end && last_eval_step != trainer.steps_done())
+    evaluate_now();
+  switch (result.end) {
+    case LoopEnd::Diverged:
+      std::cerr << "moco-train: " << result.message << std::endl;
+      return 3;
+    case LoopEnd::Stopped:
+      std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << folder.checkpoint() << std::endl;
+      return 130;
+    case LoopEnd::Finished:
+      if (!cmd.quiet)
+        std::cerr << "moco-train: " << trainer.steps_done() << " steps in " << format_duration(result.seconds) << ", saved "
+                  << folder.checkpoint() << std::endl;
+      break;
+  }
+  if (final_knn_wanted) {
+    auto knn = final_knn(trainer);
+    knn["train_seconds"] = result.seconds;
+    write_file_atomically(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");
+    std::cout << knn.dump(2) << std::endl;
+  }
+  return 0;
 }
 
 }  // namespace moco

@@ -1,8 +1,8 @@
 # Fails when a source file includes across the layers (cmake -DSOURCE_ROOT=<tree> -P CheckLayers.cmake):
 #  - ui/ includes nothing of LibTorch (torch/, ATen/, c10/, caffe2/) and, of core, only the torch-free
 #    api/ and tsne/ headers;
-#  - core's torch-free layers (api, config, io, fetch, tsne) include nothing of LibTorch;
-#  - a core layer never includes a higher one (config, io, fetch < runtime < data, augment < model < train < eval).
+#  - core's torch-free layers (api, config, io, fetch, sweep, tsne) include nothing of LibTorch;
+#  - a core layer never includes a higher one (config, io, fetch < sweep, runtime < data, augment < model < train < eval).
 # The build runs it before compiling the libraries (a new include re-runs it), and CTest runs it too.
 cmake_minimum_required(VERSION 3.25)
 if(NOT SOURCE_ROOT)
@@ -13,6 +13,7 @@ set(rank_api 0)
 set(rank_config 0)
 set(rank_io 1)
 set(rank_fetch 1)
+set(rank_sweep 2)
 set(rank_tsne 0)
 set(rank_runtime 2)
 set(rank_data 3)
@@ -21,7 +22,7 @@ set(rank_model 4)
 set(rank_train 5)
 set(rank_eval 6)
 set(rank_imaging 7)
-set(torch_free_layers api config io fetch tsne)
+set(torch_free_layers api config io fetch sweep tsne)
 set(torch_include_regex "^[ \t]*#[ \t]*include[ \t]*[<\"](torch|ATen|c10|caffe2)/")
 
 set(problems "")

@@ -1,8 +1,9 @@
 // moco-train as a user runs it: preset JSON round trip, run folder contents, exact resume with
 // metrics appended, clear errors with a non-zero exit.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include "moco_train_process.h"
 
 #ifdef MOCO_TEST_DOWNLOADS
 #include <QCryptographicHash>
@@ -14,24 +15,9 @@
 
 namespace {
 
-struct Result {
-  int code;
-  QString out, err;
-};
+using moco::test::run_moco_train;
 
-Result run(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-  QProcess p;
-  p.setProcessEnvironment(env);
-  p.start(QStringLiteral(MOCO_TRAIN_PATH), args);
-  p.waitForFinished(300000);
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-// A small synthetic run: narrow CNN, small queue, 16 x 16 images.
-const QStringList kTiny = {"--preset", "v2", "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=16",
-                           "--set", "data.synthetic_size=16", "--set", "model.width=8", "--set", "moco.queue_size=64",
-                           "--set", "moco.bn_splits=2", "--set", "optim.batch_size=16", "--set", "run.epochs=3",
-                           "--set", "run.device=cpu", "-q"};
+const QStringList kTiny = moco::test::kTinyRunArgs + QStringList{"-q"};
 
 QStringList losses(const QString& csv) {
   QFile f(csv);
@@ -50,16 +36,17 @@ class TestCli : public QObject {
 
  private slots:
   void printedPresetIsAcceptedAsConfig() {
-    const auto printed = run({"--print-config", "v1"});
+    const auto printed = run_moco_train({"--print-config", "v1"});
     QCOMPARE(printed.code, 0);
     QVERIFY(printed.out.contains("\"temperature\": 0.07"));
     QFile file(dir_.filePath("v1.json"));
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(printed.out.toUtf8());
     file.close();
-    const auto trained = run({"--config", file.fileName(), "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=8",
-                              "--set", "data.synthetic_size=16", "--set", "optim.batch_size=16", "--set", "moco.queue_size=32",
-                              "--set", "moco.bn_splits=2", "--steps", "2", "--out", dir_.filePath("from-json"), "-q"});
+    const auto trained =
+        run_moco_train({"--config", file.fileName(), "--set", "data.dataset=synthetic", "--set", "data.synthetic_per_class=8",
+                        "--set", "data.synthetic_size=16", "--set", "optim.batch_size=16", "--set", "moco.queue_size=32",
+                        "--set", "moco.bn_splits=2", "--steps", "2", "--out", dir_.filePath("from-json"), "-q"});
     QVERIFY2(trained.code == 0, qPrintable(trained.err));
     for (const char* name : {"config.json", "metrics.csv", "metrics.jsonl", "checkpoint.pt", "encoder_q.pth"})
       QVERIFY2(QFile::exists(dir_.filePath(QString("from-json/") + name)), name);
@@ -67,9 +54,9 @@ class TestCli : public QObject {
 
   void resumeReproducesOneLongRun() {
     const QString whole = dir_.filePath("whole"), split = dir_.filePath("split");
-    QCOMPARE(run(kTiny + QStringList{"--steps", "8", "--out", whole}).code, 0);
-    QCOMPARE(run(kTiny + QStringList{"--steps", "4", "--out", split}).code, 0);
-    const auto resumed = run({"--resume", split, "--steps", "8", "-q"});
+    QCOMPARE(run_moco_train(kTiny + QStringList{"--steps", "8", "--out", whole}).code, 0);
+    QCOMPARE(run_moco_train(kTiny + QStringList{"--steps", "4", "--out", split}).code, 0);
+    const auto resumed = run_moco_train({"--resume", split, "--steps", "8", "-q"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
     const auto expected = losses(whole + "/metrics.csv"), got = losses(split + "/metrics.csv");
     QCOMPARE(expected.size(), 8);
@@ -92,15 +79,15 @@ class TestCli : public QObject {
   void errorsAreClearAndNonZero() {
     QFETCH(QStringList, args);
     QFETCH(QString, mentions);
-    const auto r = run(args);
+    const auto r = run_moco_train(args);
     QVERIFY(r.code != 0);
     QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
   }
 
   void existingRunIsNotOverwritten() {
     const QString out = dir_.filePath("twice");
-    QCOMPARE(run(kTiny + QStringList{"--steps", "1", "--out", out}).code, 0);
-    const auto again = run(kTiny + QStringList{"--steps", "1", "--out", out});
+    QCOMPARE(run_moco_train(kTiny + QStringList{"--steps", "1", "--out", out}).code, 0);
+    const auto again = run_moco_train(kTiny + QStringList{"--steps", "1", "--out", out});
     QVERIFY(again.code != 0);
     QVERIFY2(again.err.contains("--resume"), qPrintable(again.err));
   }
@@ -118,21 +105,21 @@ class TestCli : public QObject {
     const QString data = dir_.filePath("datasets"), mirror = QString::fromStdString(server.url());
 
     // The official checksum refuses the tiny archive, naming both checksums.
-    const auto refused = run({"--download", "cifar10", "--mirror", mirror, "--data-dir", data});
+    const auto refused = run_moco_train({"--download", "cifar10", "--mirror", mirror, "--data-dir", data});
     QVERIFY(refused.code != 0);
     QVERIFY2(refused.err.contains("c32a1d4ab5d03f1284b67883e8d87530") && refused.err.contains(md5), qPrintable(refused.err));
 
-    const auto fetched = run({"--download", "cifar10", "--mirror", mirror, "--data-dir", data, "--md5", md5});
+    const auto fetched = run_moco_train({"--download", "cifar10", "--mirror", mirror, "--data-dir", data, "--md5", md5});
     QVERIFY2(fetched.code == 0, qPrintable(fetched.err));
     QCOMPARE(fetched.out.trimmed(), data + "/cifar-10-batches-bin");
     QVERIFY(QFile::exists(data + "/cifar-10-batches-bin/test_batch.bin"));
 
     auto env = QProcessEnvironment::systemEnvironment();
     env.insert("MOCO_DATA_DIR", data);
-    const auto trained = run(kTiny + QStringList{"--set", "data.dataset=cifar10", "--set", "data.path=", "--set",
-                                                 "optim.batch_size=4", "--set", "moco.queue_size=8", "--steps", "1", "--out",
-                                                 dir_.filePath("on-cifar")},
-                             env);
+    const auto trained = run_moco_train(kTiny + QStringList{"--set", "data.dataset=cifar10", "--set", "data.path=", "--set",
+                                                            "optim.batch_size=4", "--set", "moco.queue_size=8", "--steps", "1",
+                                                            "--out", dir_.filePath("on-cifar")},
+                                        env);
     QVERIFY2(trained.code == 0, qPrintable(trained.err));
   }
 #endif
