@@ -5,12 +5,12 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "background.h"
 #include "image_convert.h"
+#include "scrolled_content.h"
 #include "palette.h"
 
 namespace moco {
@@ -68,11 +68,7 @@ AugmentPairsView::AugmentPairsView(QWidget* parent) : QWidget(parent) {
   grid_ = new QGridLayout(cards_);
   grid_->setSpacing(10);
   grid_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(cards_);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  column->addWidget(scroll, 1);
+  addScrolled(column, cards_);
 
   connect(resampleButton, &QPushButton::clicked, this, &AugmentPairsView::resample);
   connect(count_, &QSpinBox::valueChanged, this, &AugmentPairsView::refresh);
@@ -124,10 +120,7 @@ void AugmentPairsView::refresh() {
 }
 
 void AugmentPairsView::show(std::vector<PairPreview> pairs) {
-  while (auto* item = grid_->takeAt(0)) {
-    delete item->widget();
-    delete item;
-  }
+  clearGrid(grid_);
   shown_ = std::move(pairs);
   for (size_t i = 0; i < shown_.size(); ++i) grid_->addWidget(card(shown_[i]), int(i) / kColumns, int(i) % kColumns);
   status_->setText(tr("seed %1").arg(seed_));

@@ -2,13 +2,13 @@
 
 #include <QGridLayout>
 #include <QLabel>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <vector>
 
 #include "api/fields.h"
 #include "image_convert.h"
 #include "palette.h"
+#include "scrolled_content.h"
 
 namespace moco {
 namespace {
@@ -33,12 +33,6 @@ QString bytesText(double bytes) {
   return QString::number(bytes / 1e3, 'f', 0) + " kB";
 }
 
-void clear(QGridLayout* grid) {
-  while (auto* item = grid->takeAt(0)) {
-    delete item->widget();
-    delete item;
-  }
-}
 
 // The name the dataset box shows ("CIFAR-10" for "cifar10"), without the "folder…" of its entry.
 QString displayName(const std::string& name) {
@@ -85,11 +79,7 @@ DatasetView::DatasetView(QWidget* parent) : QWidget(parent) {
   grid_->setHorizontalSpacing(4);
   grid_->setVerticalSpacing(4);
   grid_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(samples);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  column->addWidget(scroll, 1);
+  addScrolled(column, samples);
   showNote(tr("No dataset loaded yet."));
 }
 
@@ -99,7 +89,7 @@ void DatasetView::showNote(const QString& note) {
   title_->setText(tr("<b>Dataset</b>"));
   summary_->setText(note);
   warnings_->hide();
-  clear(grid_);
+  clearGrid(grid_);
   rows_ = 0;
 }
 
@@ -121,7 +111,7 @@ void DatasetView::setDataset(std::shared_ptr<const ImageDataset> dataset, const 
 QString DatasetView::summary() const { return summary_->text(); }
 
 void DatasetView::fillGrid() {
-  clear(grid_);
+  clearGrid(grid_);
   rows_ = 0;
   if (!dataset_ || info_.train_size == 0) return;
   // The first samples of each class in the training split, in index order (the same every time).

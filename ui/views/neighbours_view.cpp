@@ -6,12 +6,12 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRandomGenerator>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
 #include "dataset_cache.h"
 #include "image_convert.h"
+#include "scrolled_content.h"
 #include "session_controller.h"
 
 namespace moco {
@@ -21,12 +21,6 @@ constexpr int kTileSide = 68;
 constexpr int kTilesPerRow = 8;
 constexpr int64_t kBankLimit = 5000;  // training images searched: a second of feature extraction on a CPU
 
-void clear(QGridLayout* grid) {
-  while (auto* item = grid->takeAt(0)) {
-    delete item->widget();
-    delete item;
-  }
-}
 }  // namespace
 
 NeighboursView::NeighboursView(SessionController* controller, DatasetCache* datasets, QWidget* parent)
@@ -84,11 +78,7 @@ NeighboursView::NeighboursView(SessionController* controller, DatasetCache* data
   body->addLayout(results, 1);
   auto* content = new QWidget;
   content->setLayout(body);
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(content);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  column->addWidget(scroll, 1);
+  addScrolled(column, content);
 
   connect(random, &QPushButton::clicked, this, [this] {
     const int64_t n = datasets_->current() ? datasets_->info().test_size : 1;
@@ -176,8 +166,8 @@ QWidget* NeighboursView::tile(const Neighbour& n, bool queue) const {
 }
 
 void NeighboursView::showReport() {
-  clear(training_);
-  clear(queue_);
+  clearGrid(training_);
+  clearGrid(queue_);
   int sameClass = 0;
   for (size_t i = 0; i < report_.training.size(); ++i) {
     training_->addWidget(tile(report_.training[i], false), int(i) / kTilesPerRow, int(i) % kTilesPerRow);
