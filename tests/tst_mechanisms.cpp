@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "api/analysis.h"
 #include "api/fields.h"
 #include "model/contrastive_loss.h"
 #include "model/memory_bank.h"
@@ -154,6 +155,31 @@ class TestMechanisms : public QObject {
         QVERIFY(t.memory_bank() != nullptr);
         break;
     }
+  }
+
+  void consistencyOfTheStoredNegatives() {
+    const auto data = test::tiny_dataset();
+    Trainer bank(tiny_with(Mechanism::MemoryBank), data);
+    for (int i = 0; i < 12; ++i) bank.step();
+    std::vector<torch::Tensor> buffers_before;
+    for (const auto& b : bank.model().query->buffers()) buffers_before.push_back(b.clone());
+    QVERIFY(!buffers_before.empty());
+    const auto report = queue_consistency(bank, 4);
+    QVERIFY(!report.points.empty());
+    for (const auto& p : report.points) {
+      QVERIFY(p.age >= 0 && p.age <= 11);
+      QVERIFY(p.cosine > -1.0001 && p.cosine < 1.0001);
+      QCOMPARE(bank.memory_bank()->written_at()[p.slot].item<int64_t>(), int64_t(11 - p.age));
+    }
+    QVERIFY(report.mean_cosine > 0);  // the entries still resemble what the encoder gives now
+    const auto buffers_after = bank.model().query->buffers();  // BN statistics restored
+    for (size_t i = 0; i < buffers_before.size(); ++i) QVERIFY(torch::equal(buffers_after[i], buffers_before[i]));
+
+    Trainer e2e(tiny_with(Mechanism::EndToEnd), data);
+    e2e.step();
+    const auto fresh = queue_consistency(e2e, 4);
+    QCOMPARE(fresh.mean_cosine, 1.0);
+    QCOMPARE(fresh.points.at(0).age, int64_t(0));
   }
 
   void memoryBankResumeIsExact() {
