@@ -10,11 +10,11 @@ int main(int argc, char** argv) {
   CLI::App app{"Train a MoCo model headless (MoCo Workbench)", "moco-train"};
   moco::TrainCommand cmd;
   std::string print_config;
-  app.add_option("--print-config", print_config, "Print preset v1, v2 or cifar10-demo as JSON that --config accepts")
-      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo"}));
+  app.add_option("--print-config", print_config, "Print preset v1, v2, cifar10-demo or simclr as JSON that --config accepts")
+      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo", "simclr"}));
   auto* config = app.add_option("--config", cmd.config_path, "Experiment JSON (see --print-config)")->check(CLI::ExistingFile);
-  app.add_option("--preset", cmd.preset, "Start from preset v1, v2 or cifar10-demo (the official CIFAR-10 demo) instead of a file")
-      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo"}))->excludes(config);
+  app.add_option("--preset", cmd.preset, "Start from preset v1, v2, cifar10-demo (the official CIFAR-10 demo) or simclr instead of a file")
+      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo", "simclr"}))->excludes(config);
   app.add_option("--set", cmd.sets, "Override one field, e.g. --set moco.momentum=0.999 (repeatable)");
   auto* steps = app.add_option("--steps", cmd.steps, "Total steps of the run to reach (the lr schedule keeps its length)")
                     ->check(CLI::PositiveNumber);

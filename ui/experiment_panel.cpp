@@ -163,7 +163,7 @@ QWidget* ExperimentPanel::buildMethod() {
   connect(momentum_, &MomentumControl::valueEdited, this,
           [this](double m) { binder_->edit("moco.momentum", [m](Config& c) { c.moco.momentum = m; }); });
   b.addRow(form, "moco.momentum");
-  for (const char* key : {"moco.queue_size", "moco.temperature", "moco.bn_splits"}) {
+  for (const char* key : {"moco.mechanism", "moco.queue_size", "moco.temperature", "moco.bn_splits"}) {
     b.addField(key);
     b.addRow(form, key);
   }

@@ -160,7 +160,7 @@ HealthReport health_of(const std::vector<float>& x, const std::vector<float>& x_
 // ---- Queue consistency ------------------------------------------------------------------------
 
 struct ConsistencyPoint {
-  int64_t slot = 0;
+  int64_t slot = 0;       // queue slot (memory bank: the entry's image index)
   int64_t age = 0;        // steps since the key was written
   double cosine = 0;      // stored key . key re-encoded now from the same sample and augmentation
 };
@@ -174,7 +174,10 @@ struct ConsistencyReport {
 // For keys written at up to `max_steps` distinct past steps (spread over the queue's ages),
 // re-encodes their batches exactly as they were encoded (same images, augmentation, shuffle,
 // split BN) with the *current* key encoder, and compares. m = 1 gives 1; m = 0 collapses.
-// The key encoder's BN statistics are restored afterwards.
+// The key encoder's BN statistics are restored afterwards. Other mechanisms: the memory bank's
+// entries (written at up to `max_steps` steps) against their images' query features now, from
+// the same query view (slot = image index; a mix of old and new, so below 1 even when fresh);
+// end-to-end: one point, age 0 and cosine 1 (the negatives are fresh keys of the current encoder).
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps = 8);
 // The report's mean cosine per key age, by increasing age (what metrics.jsonl stores and the
 // GUI plots).

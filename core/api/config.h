@@ -22,6 +22,8 @@ enum class EncoderArch { SmallCnn, Resnet18Cifar };        // "small_cnn", "resn
 enum class HeadType { Linear, Mlp };                       // "linear" (v1), "mlp" (v2)
 enum class LrSchedule { Cosine, Step, Constant };          // "cosine", "step", "constant"
 enum class DeviceChoice { Auto, Cpu, Cuda };               // "auto", "cpu", "cuda"
+// Where the negatives come from (MoCo paper §3.2, Fig. 3): "queue", "end_to_end", "memory_bank".
+enum class Mechanism { Queue, EndToEnd, MemoryBank };
 
 // True for the datasets whose files sit in a folder: one the user names in data.path (IDX, image
 // folders), or the data folder when it is empty (MNIST, CIFAR, STL-10).
@@ -65,6 +67,10 @@ struct ModelConfig {
 };
 
 struct MocoParams {
+  // Queue (MoCo: keys of a momentum encoder in a FIFO), end-to-end (the other views of the batch,
+  // keys from the query encoder with gradients; NT-Xent, as SimCLR) or memory bank (Wu et al. 2018:
+  // one stored feature per training image, K of them sampled per step).
+  Mechanism mechanism = Mechanism::Queue;
   // Queue length K: how many negative keys the dictionary holds.
   int64_t queue_size = 4096;
   // Momentum m of the key encoder: theta_k <- m theta_k + (1 - m) theta_q.
@@ -144,7 +150,10 @@ Config preset_v2();
 // The official CIFAR-10 demo (ResNet-18 with the CIFAR stem, K 4096, m 0.99, τ 0.1, split BN 8,
 // batch 512, lr 0.06 cosine, wd 5e-4, v2's augmentation without blur) on CIFAR-10.
 Config preset_cifar10_demo();
-// "v1", "v2" or "cifar10-demo"; throws std::invalid_argument naming the preset otherwise.
+// SimCLR (Chen et al. 2020) as the end-to-end mechanism: NT-Xent over the 2N - 2 other views, τ 0.5,
+// MLP head, crop scale 0.08–1, no split BN.
+Config preset_simclr();
+// "v1", "v2", "cifar10-demo" or "simclr"; throws std::invalid_argument naming the preset otherwise.
 Config preset_by_name(const std::string& name);
 // True when the preset brings its dataset (cifar10-demo), false for method recipes (v1, v2).
 bool preset_names_dataset(const std::string& name);

@@ -67,5 +67,6 @@ std::string to_string(EncoderArch value);
 std::string to_string(HeadType value);
 std::string to_string(LrSchedule value);
 std::string to_string(DeviceChoice value);
+std::string to_string(Mechanism value);
 
 }  // namespace moco

@@ -10,18 +10,24 @@ namespace moco {
 struct StepMetrics {
   int64_t step = 0;           // steps completed, 1-based
   int64_t epoch = 0;          // 0-based epoch the step belongs to
-  double loss = 0;            // InfoNCE (sum of both directions when symmetric)
-  double chance_loss = 0;     // ln(K + 1) (x2 when symmetric): a model that knows nothing
-  double instance_acc1 = 0;   // fraction of queries whose positive key ranks first among K + 1
+  double loss = 0;            // InfoNCE (sum of both directions when symmetric); NT-Xent for end_to_end
+  // ln(K + 1) (x2 when symmetric): a model that knows nothing. K = the negatives per query: the
+  // queue's or the memory bank's K, 2N − 2 for end_to_end (batch N).
+  double chance_loss = 0;
+  double instance_acc1 = 0;   // fraction of queries whose positive ranks first among K + 1
   double lr = 0;
   double momentum = 0;        // m used this step
   double temperature = 0;     // tau used this step
   double positive_cosine = 0; // mean q . k+
-  double negative_cosine = 0; // mean q . queue
-  double queue_fill = 0;      // fraction of slots holding real keys
-  double queue_age_mean = 0;  // in steps
+  double negative_cosine = 0; // mean q . negative
+  // Where the negatives are stored (the queue, or the memory bank's entries): fraction of slots
+  // holding real features (1 for end_to_end, whose negatives are fresh), and their age in steps
+  // since written (0 for end_to_end). Memory bank: epochs = steps / steps per epoch; an entry
+  // is rewritten once an epoch, at a random step of it, so its age stays below two epochs.
+  double queue_fill = 0;
+  double queue_age_mean = 0;
   double queue_age_max = 0;
-  double key_drift = 0;       // ||theta_k - theta_q|| / ||theta_q||
+  double key_drift = 0;       // ||theta_k - theta_q|| / ||theta_q|| (queue only: 0 without a key encoder)
   double step_seconds = 0;
   double images_per_second = 0;  // both views counted
 };

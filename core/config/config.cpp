@@ -72,11 +72,14 @@ Config preset_v2() { return preset_from(presets::kV2); }
 
 Config preset_cifar10_demo() { return preset_from(presets::kCifar10Demo, /*names_dataset=*/true); }
 
+Config preset_simclr() { return preset_from(presets::kSimclr); }
+
 Config preset_by_name(const std::string& name) {
   if (name == "v1") return preset_v1();
   if (name == "v2") return preset_v2();
   if (name == "cifar10-demo") return preset_cifar10_demo();
-  throw std::invalid_argument("unknown preset '" + name + "' (expected v1, v2 or cifar10-demo)");
+  if (name == "simclr") return preset_simclr();
+  throw std::invalid_argument("unknown preset '" + name + "' (expected v1, v2, cifar10-demo or simclr)");
 }
 
 bool preset_names_dataset(const std::string& name) { return name == "cifar10-demo"; }
@@ -143,6 +146,12 @@ std::vector<ConfigIssue> validate(const Config& c) {
   v.order("augment.crop_scale_min", a.crop_scale_min, "augment.crop_scale_max", a.crop_scale_max);
   v.order("augment.crop_ratio_min", a.crop_ratio_min, "augment.crop_ratio_max", a.crop_ratio_max);
   v.order("augment.blur_sigma_min", a.blur_sigma_min, "augment.blur_sigma_max", a.blur_sigma_max);
+  // The memory bank samples K negatives among the other training images (the trainer checks the
+  // loaded set; here what the config alone tells).
+  if (c.moco.mechanism == Mechanism::MemoryBank && c.data.train_limit > 0 && c.moco.queue_size >= c.data.train_limit)
+    v.add("moco.queue_size", "the memory bank samples K = " + std::to_string(c.moco.queue_size) +
+                                 " negatives among the other training images, but data.train_limit is " +
+                                 std::to_string(c.data.train_limit));
   if (c.run.epochs == 0 && c.run.total_steps == 0) v.add("run.epochs", "the run has no length: set run.epochs or run.total_steps");
   return v.items;
 }

@@ -1,4 +1,5 @@
-// Representation health (alignment, uniformity, collapse, effective rank) and queue consistency.
+// Representation health (alignment, uniformity, collapse, effective rank) and the consistency of
+// the stored negatives (queue, memory bank) with the current encoder.
 #include <cmath>
 #include <map>
 
@@ -24,6 +25,57 @@ HealthReport health_of_tensors(const torch::Tensor& x, const torch::Tensor& x_po
   auto p = eigen / eigen.sum().clamp_min(1e-12);
   h.effective_rank = std::exp(-(p * (p + 1e-12).log()).sum().item<double>());
   return h;
+}
+
+// Up to max_steps of the writing steps (the keys of `by_step`), spread evenly from the oldest to
+// the newest.
+std::vector<int64_t> spread_steps(const std::map<int64_t, std::vector<int64_t>>& by_step, int64_t max_steps) {
+  std::vector<int64_t> steps;
+  for (const auto& entry : by_step) steps.push_back(entry.first);
+  std::vector<int64_t> chosen;
+  const int64_t pick = std::min<int64_t>(max_steps, int64_t(steps.size()));
+  for (int64_t i = 0; i < pick; ++i) {
+    const int64_t at = pick == 1 ? int64_t(steps.size()) - 1 : i * (int64_t(steps.size()) - 1) / (pick - 1);
+    if (chosen.empty() || chosen.back() != steps[size_t(at)]) chosen.push_back(steps[size_t(at)]);
+  }
+  return chosen;
+}
+
+// The memory bank: each entry against its image re-encoded now by the query encoder, from the
+// query view of the step that last wrote it. The entry is a running mix (0.5 old + 0.5 new), so
+// even a frozen encoder gives less than 1; the fall with age is the inconsistency Wu et al.'s bank
+// suffers and the momentum encoder avoids. Points' `slot` is the entry's image index.
+ConsistencyReport memory_bank_consistency(Trainer& trainer, int64_t max_steps) {
+  torch::NoGradGuard no_grad;
+  ConsistencyReport report;
+  report.step = trainer.steps_done();
+  const MemoryBank& bank = *trainer.memory_bank();
+  std::map<int64_t, std::vector<int64_t>> ids_by_step;
+  auto written = bank.written_at().accessor<int64_t, 1>();
+  for (int64_t id = 0; id < bank.size(); ++id)
+    if (written[id] >= 0) ids_by_step[written[id]].push_back(id);
+  if (ids_by_step.empty()) return report;
+  auto& query = *trainer.model().query;
+  std::vector<torch::Tensor> saved_buffers;
+  for (auto& b : query.buffers()) saved_buffers.push_back(b.clone());
+  const int64_t batch = trainer.config().optim.batch_size;
+  double sum = 0;
+  for (int64_t step : spread_steps(ids_by_step, max_steps)) {
+    auto ids = trainer.batch_indices(step);
+    auto images = trainer.dataset().train.images.index_select(0, ids).to(trainer.device());
+    auto q = trainer.model().encode_queries(trainer.augmenter().apply(images, trainer.augment_params_of_step(step, 0, batch)));
+    std::map<int64_t, int64_t> row_of;
+    for (int64_t row = 0; row < ids.size(0); ++row) row_of[ids[row].item<int64_t>()] = row;
+    for (int64_t id : ids_by_step[step]) {
+      const double cosine = (bank.features()[id] * q[row_of.at(id)]).sum().item<double>();
+      report.points.push_back({id, report.step - 1 - step, cosine});
+      sum += cosine;
+    }
+  }
+  auto buffers = query.buffers();
+  for (size_t i = 0; i < buffers.size(); ++i) buffers[i].copy_(saved_buffers[i]);
+  report.mean_cosine = sum / double(report.points.size());
+  return report;
 }
 
 }  // namespace
@@ -64,9 +116,16 @@ std::vector<int64_t> queue_slot_ages(Trainer& trainer, int64_t* step) {
 }
 
 ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps) {
+  if (trainer.config().moco.mechanism == Mechanism::MemoryBank) return memory_bank_consistency(trainer, max_steps);
   torch::NoGradGuard no_grad;
   ConsistencyReport report;
   report.step = trainer.steps_done();
+  if (trainer.config().moco.mechanism == Mechanism::EndToEnd) {
+    // The negatives are this step's views through the current encoder: fresh, age 0, cosine 1.
+    report.points.push_back({0, 0, 1.0});
+    report.mean_cosine = 1.0;
+    return report;
+  }
   auto& model = trainer.model();
   const auto& queue = model.queue;
   const Config config = trainer.config();
@@ -79,15 +138,7 @@ ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps) {
     if (step >= 0) slots_by_step[step].push_back(slot);
   }
   if (slots_by_step.empty()) return report;
-  // Up to max_steps writing steps, spread evenly from the oldest to the newest.
-  std::vector<int64_t> steps;
-  for (const auto& entry : slots_by_step) steps.push_back(entry.first);
-  std::vector<int64_t> chosen;
-  const int64_t pick = std::min<int64_t>(max_steps, int64_t(steps.size()));
-  for (int64_t i = 0; i < pick; ++i) {
-    const int64_t at = pick == 1 ? int64_t(steps.size()) - 1 : i * (int64_t(steps.size()) - 1) / (pick - 1);
-    if (chosen.empty() || chosen.back() != steps[size_t(at)]) chosen.push_back(steps[size_t(at)]);
-  }
+  const auto chosen = spread_steps(slots_by_step, max_steps);
   auto& key = *model.key;
   std::vector<torch::Tensor> saved_buffers;
   for (auto& b : key.buffers()) saved_buffers.push_back(b.clone());

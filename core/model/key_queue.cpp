@@ -25,16 +25,20 @@ void KeyQueue::enqueue(const torch::Tensor& keys, const torch::Tensor& ids, int6
   pointer_ = (pointer_ + n) % k;
 }
 
-double KeyQueue::fill_fraction() const {
-  return (written_at_ >= 0).sum().item<double>() / double(size());
+double written_fraction(const torch::Tensor& written_at) {
+  return (written_at >= 0).sum().item<double>() / double(written_at.numel());
 }
 
-std::pair<double, double> KeyQueue::age_stats(int64_t step) const {
-  auto written = written_at_.masked_select(written_at_ >= 0);
+std::pair<double, double> write_age_stats(const torch::Tensor& written_at, int64_t step) {
+  auto written = written_at.masked_select(written_at >= 0);
   if (written.numel() == 0) return {0.0, 0.0};
   auto age = (step - written).to(torch::kFloat64);
   return {age.mean().item<double>(), age.max().item<double>()};
 }
+
+double KeyQueue::fill_fraction() const { return written_fraction(written_at_); }
+
+std::pair<double, double> KeyQueue::age_stats(int64_t step) const { return write_age_stats(written_at_, step); }
 
 void KeyQueue::restore(torch::Tensor keys, torch::Tensor written_at, torch::Tensor sample_ids, torch::Tensor batch_rows,
                        int64_t pointer) {

@@ -8,6 +8,11 @@
 
 namespace moco {
 
+// Over the slots written so far (written_at >= 0; -1 = never): the fraction written, and the mean
+// and max age in steps at `step` (0 when none is written). The queue and the memory bank share them.
+double written_fraction(const torch::Tensor& written_at);
+std::pair<double, double> write_age_stats(const torch::Tensor& written_at, int64_t step);
+
 class KeyQueue {
  public:
   KeyQueue(int64_t dim, int64_t size, at::Generator& generator, torch::Device device);

@@ -5,9 +5,6 @@
 namespace moco {
 namespace {
 
-namespace F = torch::nn::functional;
-
-
 KeyQueue make_queue(const Config& config, torch::Device device, uint64_t seed) {
   auto gen = make_generator(seed, RngStream::QueueInit, 0);
   return KeyQueue(config.model.feature_dim, config.moco.queue_size, gen, device);
@@ -18,17 +15,6 @@ KeyQueue make_queue(const Config& config, torch::Device device, uint64_t seed) {
 EncoderPtr initial_encoder(const Config& config, int64_t channels, uint64_t seed) {
   auto gen = make_generator(seed, RngStream::EncoderInit, 0);
   return make_encoder(config.model, channels, config.moco.bn_splits, gen);
-}
-
-torch::Tensor infonce_logits(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& queue, double tau) {
-  auto positive = (q * k).sum(1, /*keepdim=*/true);  // N x 1
-  auto negative = q.mm(queue);                       // N x K
-  return torch::cat({positive, negative}, 1) / tau;
-}
-
-torch::Tensor infonce_loss(const torch::Tensor& logits) {
-  auto labels = torch::zeros({logits.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(logits.device()));
-  return F::cross_entropy(logits, labels);
 }
 
 MocoModel::MocoModel(const Config& config, int64_t channels, torch::Device dev, uint64_t seed)

@@ -5,15 +5,11 @@
 #include <torch/torch.h>
 
 #include "api/config.h"
+#include "model/contrastive_loss.h"
 #include "model/encoders.h"
 #include "model/key_queue.h"
 
 namespace moco {
-
-// InfoNCE logits: [q.k+, q.queue] / tau, N x (1 + K). q, k: N x dim normalised; queue: dim x K.
-torch::Tensor infonce_logits(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& queue, double tau);
-// Cross-entropy with every label 0 (the positive sits in column 0).
-torch::Tensor infonce_loss(const torch::Tensor& logits);
 
 struct ContrastiveResult {
   torch::Tensor loss;    // scalar, differentiable w.r.t. f_q

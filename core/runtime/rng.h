@@ -12,7 +12,7 @@ namespace moco {
 
 // Distinct streams, so that e.g. data order and augmentation never share draws.
 enum class RngStream : uint64_t { DataOrder = 1, AugmentQuery = 2, AugmentKey = 3, KeyShuffle = 4, QueueInit = 5, Synthetic = 6, Probe = 7,
-                              EncoderInit = 8 };
+                              EncoderInit = 8, BankInit = 9, BankSample = 10 };
 
 // SplitMix64 finaliser: spreads (seed, stream, index) into well-mixed 64-bit seeds.
 inline uint64_t mix_seed(uint64_t seed, RngStream stream, uint64_t index) {

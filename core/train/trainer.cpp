@@ -5,6 +5,7 @@
 
 #include "runtime/device.h"
 #include "train/lr_schedule.h"
+#include "train/mechanisms.h"
 #include "runtime/rng.h"
 
 namespace moco {
@@ -40,6 +41,14 @@ Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
                                 " is larger than the training set (" + std::to_string(n) + " images)");
   steps_per_epoch_ = n / config_.optim.batch_size;  // the last partial batch is dropped, as the reference
   train_images_ = dataset_->train.images.to(model_.device);
+  if (config_.moco.mechanism == Mechanism::MemoryBank) {
+    if (config_.moco.queue_size >= n)
+      throw std::invalid_argument("moco.queue_size " + std::to_string(config_.moco.queue_size) +
+                                  ": the memory bank samples its negatives among the other training images (" +
+                                  std::to_string(n) + ")");
+    auto gen = make_generator(config_.run.seed, RngStream::BankInit, 0);
+    bank_ = std::make_unique<MemoryBank>(n, config_.model.feature_dim, gen, model_.device);
+  }
   const auto& o = config_.optim;
   optimizer_ = std::make_unique<torch::optim::SGD>(
       model_.query->parameters(),
@@ -51,6 +60,7 @@ int64_t Trainer::schedule_steps() const {
 }
 
 std::optional<std::string> Trainer::queue_warning() const {
+  if (config_.moco.mechanism != Mechanism::Queue) return std::nullopt;
   const int64_t n = dataset_->train.size(), k = config_.moco.queue_size, b = config_.optim.batch_size;
   if (k < n - b) return std::nullopt;
   return "queue K = " + std::to_string(k) + " is not smaller than the training set minus a batch (" +
@@ -142,19 +152,22 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
-  auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
   model_.remember_pre_step_state();  // undone below if the loss is not finite
-  model_.momentum_update(c.moco.momentum);  // before the keys are computed, as Algorithm 1
-  auto result = model_.contrastive(x_q, x_k, c.moco.temperature, shuffle_gen);
-  auto loss = result.loss;
-  auto keys = result.keys;
-  auto key_ids = ids;
-  if (c.moco.symmetric) {
-    auto reverse = model_.contrastive(x_k, x_q, c.moco.temperature, shuffle_gen);
-    loss = loss + reverse.loss;  // summed, as the CIFAR demo
-    keys = torch::cat({reverse.keys, result.keys});
-    key_ids = torch::cat({ids, ids});
+  MechanismForward f;
+  switch (c.moco.mechanism) {
+    case Mechanism::Queue: {
+      auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
+      f = queue_forward(model_, c, ids, x_q, x_k, shuffle_gen);
+      break;
+    }
+    case Mechanism::EndToEnd: f = end_to_end_forward(model_, c, x_q, x_k); break;
+    case Mechanism::MemoryBank: {
+      auto sample_gen = make_generator(c.run.seed, RngStream::BankSample, uint64_t(step_));
+      f = memory_bank_forward(model_, *bank_, c, ids, x_q, sample_gen);
+      break;
+    }
   }
+  auto& loss = f.loss;
   const double loss_value = loss.item<double>();
   if (!std::isfinite(loss_value)) {
     model_.restore_pre_step_state();
@@ -165,13 +178,14 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   optimizer_->zero_grad();
   loss.backward();
   optimizer_->step();
-  model_.queue.enqueue(keys, key_ids, step_);
+  if (c.moco.mechanism == Mechanism::Queue) model_.queue.enqueue(f.keys, f.key_ids, step_);
+  if (bank_) bank_->update(ids, f.queries, step_);
 
   StepMetrics m;
   {
     torch::NoGradGuard no_grad;
-    auto logits = result.logits * c.moco.temperature;  // back to cosines
-    auto summary = torch::stack({(result.logits.argmax(1) == 0).to(torch::kFloat32).mean(),
+    auto logits = f.logits * c.moco.temperature;  // back to cosines
+    auto summary = torch::stack({(f.logits.argmax(1) == 0).to(torch::kFloat32).mean(),
                                  logits.select(1, 0).mean(), logits.slice(1, 1).mean()})
                        .to(torch::kCPU, torch::kFloat64);
     m.instance_acc1 = summary[0].item<double>();
@@ -182,13 +196,21 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   m.step = step_;
   m.epoch = (step_ - 1) / steps_per_epoch_;
   m.loss = loss_value;
-  m.chance_loss = std::log(double(c.moco.queue_size) + 1.0) * (c.moco.symmetric ? 2.0 : 1.0);
+  const bool queue = c.moco.mechanism == Mechanism::Queue;
+  m.chance_loss = std::log(double(negatives_per_query(c)) + 1.0) * (queue && c.moco.symmetric ? 2.0 : 1.0);
   m.lr = lr;
   m.momentum = c.moco.momentum;
   m.temperature = c.moco.temperature;
-  m.queue_fill = model_.queue.fill_fraction();
-  std::tie(m.queue_age_mean, m.queue_age_max) = model_.queue.age_stats(step_ - 1);
-  m.key_drift = model_.key_drift();
+  if (queue) {
+    m.queue_fill = model_.queue.fill_fraction();
+    std::tie(m.queue_age_mean, m.queue_age_max) = model_.queue.age_stats(step_ - 1);
+    m.key_drift = model_.key_drift();
+  } else if (bank_) {
+    m.queue_fill = bank_->fill_fraction();
+    std::tie(m.queue_age_mean, m.queue_age_max) = bank_->age_stats(step_ - 1);
+  } else {
+    m.queue_fill = 1.0;  // end-to-end: the negatives are this step's own keys, of age 0
+  }
   m.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.images_per_second = m.step_seconds > 0 ? 2.0 * double(b) / m.step_seconds : 0.0;
   return m;

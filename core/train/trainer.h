@@ -15,6 +15,7 @@
 #include "api/config.h"
 #include "data/dataset.h"
 #include "api/metrics.h"
+#include "model/memory_bank.h"
 #include "model/moco_model.h"
 
 namespace moco {
@@ -61,6 +62,8 @@ class Trainer {
   torch::Device device() const { return model_.device; }
   const ImageDataset& dataset() const { return *dataset_; }
   MocoModel& model() { return model_; }
+  // The memory bank of moco.mechanism memory_bank; null for the other mechanisms.
+  const MemoryBank* memory_bank() const { return bank_.get(); }
   const Augmenter& augmenter() const { return augmenter_; }
   // Benchmarks: run the GPU's masked augmentation on any device (see Augmenter::force_masked).
   void set_masked_augmentation(bool on) { augmenter_.force_masked(on); }
@@ -84,6 +87,7 @@ class Trainer {
   std::shared_ptr<const ImageDataset> dataset_;
   Augmenter augmenter_;
   MocoModel model_;
+  std::unique_ptr<MemoryBank> bank_;
   std::unique_ptr<torch::optim::SGD> optimizer_;
   torch::Tensor train_images_;  // on the training device
   int64_t steps_per_epoch_ = 0;

@@ -1,6 +1,6 @@
 // Trainer checkpoints: both encoders, the optimizer, the queue with pointer, ages and sample ids,
-// the step and the config. Random draws are derived from (seed, step), so the seed in the config
-// and the step are the whole RNG state.
+// the memory bank with its write steps (memory_bank runs), the step and the config. Random draws
+// are derived from (seed, step), so the seed in the config and the step are the whole RNG state.
 #include <filesystem>
 
 #include "api/fields.h"
@@ -55,6 +55,10 @@ void Trainer::save_checkpoint(const std::string& path) {
   archive.write("queue_sample_ids", q.sample_ids());
   archive.write("queue_batch_rows", q.batch_rows());
   archive.write("queue_pointer", torch::tensor(q.pointer()));
+  if (bank_) {
+    archive.write("bank_features", bank_->features());
+    archive.write("bank_written_at", bank_->written_at());
+  }
   write_atomically(path, [&](const std::string& temp) {
     try {
       archive.save_to(temp);
@@ -67,7 +71,7 @@ void Trainer::save_checkpoint(const std::string& path) {
 // Fields that fix tensor shapes or the meaning of the state: a checkpoint must agree on them.
 std::string structural_mismatch(const Config& saved, const Config& ours) {
   for (const char* key :
-       {"model.encoder", "model.head", "model.width", "model.feature_dim", "moco.queue_size", "optim.batch_size", "run.seed"}) {
+       {"moco.mechanism", "model.encoder", "model.head", "model.width", "model.feature_dim", "moco.queue_size", "optim.batch_size", "run.seed"}) {
     const bool choice = field_spec(key).kind == FieldKind::Choice;
     const std::string a = choice ? field_text(saved, key) : std::to_string(int64_t(field_number(saved, key)));
     const std::string b = choice ? field_text(ours, key) : std::to_string(int64_t(field_number(ours, key)));
@@ -99,6 +103,12 @@ void Trainer::load_checkpoint(const std::string& path) {
     archive.read("queue_batch_rows", batch_rows);
     archive.read("queue_pointer", pointer);
     model_.queue.restore(keys, written_at.cpu(), sample_ids.cpu(), batch_rows.cpu(), pointer.item<int64_t>());
+    if (bank_) {
+      torch::Tensor features, bank_written_at;
+      archive.read("bank_features", features);
+      archive.read("bank_written_at", bank_written_at);
+      bank_->restore(features, bank_written_at.cpu());
+    }
     step_ = step.item<int64_t>();
   } catch (const c10::Error& e) {
     throw std::runtime_error("checkpoint '" + path + "' does not match this configuration: " + e.what_without_backtrace());
