@@ -69,6 +69,8 @@ class TestConfig : public QObject {
     QCOMPARE(colour.run.seed, uint64_t(9));
     c.data.dataset = DatasetName::Stl10;
     QCOMPARE(with_dataset_defaults(c).data.image_size, int64_t(64));
+    c.moco.mechanism = Mechanism::MemoryBank;  // the method compared stays chosen
+    QCOMPARE(with_dataset_defaults(c).moco.mechanism, Mechanism::MemoryBank);
     // Back to a grey set: the small-data v2 recipe replaces the colour one; v1 chosen on a grey
     // set is left alone.
     Config grey = colour;

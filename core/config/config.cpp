@@ -86,10 +86,13 @@ bool preset_names_dataset(const std::string& name) { return name == "cifar10-dem
 
 Config with_dataset_defaults(const Config& c) {
   Config out = c;
-  const auto take_recipe = [&out](const Config& recipe) {
+  // The recipe's hyperparameters, but the mechanism stays the user's: a lesson comparing MoCo with
+  // SimCLR or a memory bank on CIFAR-10 keeps its arm when the dataset changes.
+  const auto take_recipe = [&out, &c](const Config& recipe) {
     out.preset = recipe.preset;
     out.model = recipe.model;
     out.moco = recipe.moco;
+    out.moco.mechanism = c.moco.mechanism;
     out.optim = recipe.optim;
     out.augment = recipe.augment;
   };
