@@ -14,8 +14,12 @@
 #include <QTreeWidget>
 
 #include "app_settings.h"
+#include "experiment_panel.h"
 #include "file_actions.h"
 #include "main_window.h"
+#include "message_banner.h"
+#include "plots/eval_plot.h"
+#include "plots/loss_plot.h"
 #include "run.h"
 #include "run_dock.h"
 #include "style.h"
@@ -45,6 +49,13 @@ T* find(QObject& root, const QString& name = {}) {
 // The window's actions by objectName: "start", "pause", "step", "stop", "reset" (the Training
 // menu and toolbar) and "openExperiment", "saveExperiment", "openRun", "saveRun" … (the File menu).
 inline QAction* action(MainWindow& w, const char* name) { return find<QAction>(w, name); }
+
+// The window's parts the tests read: the experiment dock, the loss plot, an evaluation plot by its
+// title ("Accuracy", "Alignment / uniformity"), the message banner.
+inline ExperimentPanel* panel(MainWindow& w) { return find<ExperimentPanel>(w, "experimentDock"); }
+inline LossPlot* loss_plot(MainWindow& w) { return find<LossPlot>(w); }
+inline EvalPlot* eval_plot(MainWindow& w, const char* title) { return find<EvalPlot>(w, title); }
+inline MessageBanner* banner(MainWindow& w) { return find<MessageBanner>(w, "messageBanner"); }
 
 // The session's state as the status bar shows it: "idle", "loading", "running", "paused",
 // "finished", "stopped" or "failed".

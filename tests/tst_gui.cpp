@@ -38,12 +38,10 @@ using test::find;
 using test::kTrainTimeoutMs;
 using test::session_state;
 
-namespace {
-ExperimentPanel* panel(MainWindow& w) { return find<ExperimentPanel>(w, "experimentDock"); }
-LossPlot* loss_plot(MainWindow& w) { return find<LossPlot>(w); }
-EvalPlot* eval_plot(MainWindow& w, const char* title) { return find<EvalPlot>(w, title); }
-MessageBanner* banner(MainWindow& w) { return find<MessageBanner>(w, "messageBanner"); }
-}  // namespace
+using test::banner;
+using test::eval_plot;
+using test::loss_plot;
+using test::panel;
 
 class TestGui : public QObject {
   Q_OBJECT

@@ -19,6 +19,7 @@
 
 using namespace moco;
 using test::find;
+using test::panel;
 using test::kTrainTimeoutMs;
 
 namespace {
@@ -36,7 +37,6 @@ void write_pngs(const QString& root, const QStringList& classes, int per_class) 
   }
 }
 
-ExperimentPanel* panel(MainWindow& w) { return find<ExperimentPanel>(w, "experimentDock"); }
 QComboBox* dataset_box(MainWindow& w) { return find<QComboBox>(w, "data.dataset"); }
 QString entry(MainWindow& w, const char* name) { return dataset_box(w)->itemText(dataset_box(w)->findData(name)); }
 

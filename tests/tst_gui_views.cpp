@@ -22,13 +22,13 @@
 
 using namespace moco;
 using test::action;
+using test::eval_plot;
 using test::find;
 using test::kTrainTimeoutMs;
 
 namespace {
 QTabWidget* views(MainWindow& w) { return find<QTabWidget>(w, "views"); }
 TsneView* tsne_view(MainWindow& w) { return find<TsneView>(w, "tsne"); }
-EvalPlot* eval_plot(MainWindow& w, const char* title) { return find<EvalPlot>(w, title); }
 // The augmented pairs appear as soon as the dataset is loaded, before any training.
 bool dataset_loaded(MainWindow& w) { return find<AugmentPairsView>(w, "augmented-pairs")->pairCount() > 0; }
 // Test images in the dataset: the neighbours view offers indices 0 .. count - 1 once it is loaded.
