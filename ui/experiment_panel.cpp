@@ -254,11 +254,12 @@ void ExperimentPanel::applyPreset(int index) {
   // A method recipe keeps the data; a dataset's recipe (the CIFAR-10 demo) switches to its dataset
   // and keeps the rest of the data settings. The run's length, seed and device stay as chosen.
   Config next = preset_by_name(name.toStdString());
+  const DatasetName presetDataset = next.data.dataset;
   const DataConfig before = config().data;
   next.data = before;
   if (preset_names_dataset(name.toStdString())) {
-    next.data.dataset = preset_by_name(name.toStdString()).data.dataset;
-    if (next.data.dataset != before.dataset) next.data.path.clear();
+    next.data.dataset = presetDataset;
+    if (presetDataset != before.dataset) next.data.path.clear();
   }
   next.run = config().run;
   binder_->setConfig(next);
@@ -276,11 +277,14 @@ void ExperimentPanel::applyDatasetDefaults() {
                            .arg(QString::fromStdString(field_spec("preset").choice_label(after.preset))));
 }
 
-bool ExperimentPanel::isDownloadable(DatasetName dataset) {
+namespace {
+// The download catalogue's entry of `name` ("cifar10" …), or null for a set it does not hold.
+const DownloadableDataset* downloadEntry(const std::string& name) {
   for (const auto& d : downloadable_datasets())
-    if (d.name == to_string(dataset)) return true;
-  return false;
+    if (d.name == name) return &d;
+  return nullptr;
 }
+}  // namespace
 
 void ExperimentPanel::markMissingDatasets() {
   const FieldSpec& spec = field_spec("data.dataset");
@@ -289,8 +293,7 @@ void ExperimentPanel::markMissingDatasets() {
     QString label = QString::fromStdString(spec.choice_label(name));
     if (name == to_string(DatasetName::FashionMnist) && !fashion_mnist_installed()) label += tr(" (not installed)");
     if (name == to_string(DatasetName::Mnist) && find_mnist(default_data_dir()).empty()) label += tr(" (not found)");
-    for (const auto& d : downloadable_datasets())
-      if (d.name == name && find_downloaded(d).empty()) label += tr(" (download…)");
+    if (const auto* entry = downloadEntry(name); entry && find_downloaded(*entry).empty()) label += tr(" (download…)");
     datasetBox_->setItemText(i, label);
   }
 }
@@ -301,7 +304,7 @@ void ExperimentPanel::askForMissingData() {
   const bool mnistMissing = data.dataset == DatasetName::Mnist && find_mnist(default_data_dir()).empty();
   if (data.dataset == DatasetName::Idx || data.dataset == DatasetName::Folder || mnistMissing) {
     chooseDataFolder();
-  } else if (isDownloadable(data.dataset) && find_downloaded(downloadable_dataset(to_string(data.dataset))).empty()) {
+  } else if (const auto* entry = downloadEntry(to_string(data.dataset)); entry && find_downloaded(*entry).empty()) {
     openDownloads(QString::fromStdString(to_string(data.dataset)));
   }
 }

@@ -55,7 +55,6 @@ class ExperimentPanel : public QDockWidget {
   void openDownloads(const QString& dataset);
   // The dataset box's entries, with "(not installed)" / "(download…)" where the files are missing.
   void markMissingDatasets();
-  static bool isDownloadable(DatasetName dataset);
   void updateVisibility();
   void showProblems();
 
