@@ -21,9 +21,14 @@
 namespace moco {
 
 // One swept field and the values it takes, as typed ("moco.momentum", {"0.9", "0.99"}).
+// A variant axis (a lesson's "v1, +MLP, +aug+, +cosine") instead names groups of settings: `key`
+// is a label ("variant"), values[i] names the group and variants[i] holds its field assignments
+// (as --set takes them), applied in order. `variants` is empty for a field axis.
 struct SweepAxis {
   std::string key;
   std::vector<std::string> values;
+  std::vector<std::vector<std::pair<std::string, std::string>>> variants;
+  bool is_variant_axis() const { return !variants.empty(); }
 };
 
 // Parses "key=a,b,c"; commas inside [...] belong to one value (optim.milestones=[0.5,0.8],[0.6,0.9]).
@@ -31,6 +36,7 @@ struct SweepAxis {
 SweepAxis parse_sweep_axis(const std::string& text);
 
 struct SweepPlan {
+  std::string lesson;           // the lesson it was started from (api/lessons.h); empty for --sweep
   Config base;                  // --config/--preset with --set applied
   std::vector<SweepAxis> axes;  // the grid is their cartesian product
   int64_t seeds = 1;            // every setting runs with run.seed 0 .. seeds-1
