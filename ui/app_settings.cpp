@@ -40,4 +40,8 @@ QString AppSettings::newRunFolder(const QString& runName) const {
   return runs.filePath(name);
 }
 
+QString AppSettings::lessonFolder(const QString& lessonName) const {
+  return QDir::cleanPath(QDir(runsFolder()).filePath(QStringLiteral("../lessons/") + lessonName));
+}
+
 }  // namespace moco

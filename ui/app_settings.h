@@ -25,6 +25,9 @@ class AppSettings {
   void setRunsFolder(const QString& folder);
   // A new, unused folder for a run called `runName` inside runsFolder() (not created yet).
   QString newRunFolder(const QString& runName) const;
+  // Where a lesson records its sweep by default: lessons/<name> beside runsFolder() (rerunning a
+  // lesson into it resumes what is unfinished).
+  QString lessonFolder(const QString& lessonName) const;
 };
 
 }  // namespace moco

@@ -21,10 +21,12 @@
 #include "run_dock.h"
 #include "session_controller.h"
 #include "status_panel.h"
+#include "sweep_actions.h"
 #include "training_actions.h"
 #include "views/augment_pairs_view.h"
 #include "views/dataset_view.h"
 #include "views/neighbours_view.h"
+#include "views/sweep_view.h"
 #include "views/tsne_view.h"
 
 namespace moco {
@@ -72,7 +74,8 @@ MainWindow::MainWindow(Config config, QWidget* parent)
 
   files_ = new FileActions({this, panel_, controller_, runs_, &settings_, [this] { return runDock_->currentRun(); },
                             [this] { return liveRun(); }});
-  runDock_ = new RunDock(runs_, {files_->openRun(), files_->saveRun()}, this);
+  sweeps_ = new SweepActions({this, runs_, views_, sweepView_, banner_, statusBar(), &settings_});
+  runDock_ = new RunDock(runs_, {files_->openRun(), sweeps_->openSweep(), files_->saveRun()}, this);
   addDockWidget(Qt::LeftDockWidgetArea, runDock_);
   resizeDocks({panel_, runDock_}, {640, 220}, Qt::Vertical);
   resizeDocks({panel_}, {kDockWidth}, Qt::Horizontal);
@@ -115,6 +118,7 @@ void MainWindow::showMessage(const QString& message) { banner_->show(MessageBann
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
   files_->addTo(file);
+  file->insertAction(files_->saveRun(), sweeps_->openSweep());
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   connect(file, &QMenu::aboutToShow, files_, &FileActions::update);
@@ -145,10 +149,12 @@ void MainWindow::buildViews() {
   pairs_ = new AugmentPairsView;
   tsne_ = new TsneView(controller_, datasets_);
   neighbours_ = new NeighboursView(controller_, datasets_);
+  sweepView_ = new SweepView;
   views_->addTab(datasetView_, tr("Dataset"));
   views_->addTab(pairs_, tr("Augmented pairs"));
   views_->addTab(tsne_, tr("t-SNE map"));
   views_->addTab(neighbours_, tr("Neighbours"));
+  views_->addTab(sweepView_, tr("Sweep"));
 }
 
 void MainWindow::connectAnalysis() {

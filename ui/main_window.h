@@ -27,6 +27,8 @@ class RunList;
 class ScreenshotTour;
 class SessionController;
 class StatusPanel;
+class SweepActions;
+class SweepView;
 class TrainingActions;
 struct Run;
 
@@ -81,10 +83,12 @@ class MainWindow : public QMainWindow {
   AugmentPairsView* pairs_;
   TsneView* tsne_;
   NeighboursView* neighbours_;
+  SweepView* sweepView_;
   MessageBanner* banner_;
   TrainingActions* actions_;
   StatusPanel* status_;
   FileActions* files_;
+  SweepActions* sweeps_;
   RunDock* runDock_;
   int liveRunId_ = 0;
 };

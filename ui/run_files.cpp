@@ -3,7 +3,6 @@
 #include <QDir>
 #include <QFileInfo>
 
-#include "api/run_folder.h"
 
 namespace moco {
 
@@ -18,8 +17,12 @@ void saveRunFolder(const Run& run, const QString& folder) {
 
 Run loadRunFolder(const QString& folder) {
   const RunRecord record = RunFolder(QDir::toNativeSeparators(folder).toStdString()).read();
+  return runFromRecord(record, QFileInfo(QDir::cleanPath(folder)).fileName(), folder);
+}
+
+Run runFromRecord(const RunRecord& record, const QString& name, const QString& folder) {
   Run run;
-  run.name = QFileInfo(QDir::cleanPath(folder)).fileName();
+  run.name = name;
   run.folder = folder;
   run.status = QStringLiteral("opened");
   if (record.config) run.config = *record.config;

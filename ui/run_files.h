@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include "api/run_folder.h"
 #include "run.h"
 
 namespace moco {
@@ -13,5 +14,7 @@ namespace moco {
 void saveRunFolder(const Run& run, const QString& folder);
 // Reads a folder written by moco-train or saveRunFolder; the run's name is the folder's name.
 Run loadRunFolder(const QString& folder);
+// A Run holding what `record` holds (read from `folder`), named `name`, status "opened".
+Run runFromRecord(const RunRecord& record, const QString& name, const QString& folder);
 
 }  // namespace moco

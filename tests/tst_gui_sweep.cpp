@@ -1,0 +1,128 @@
+// Sweeps in the window, headless: a sweep folder moco-train wrote opens as one run per arm with its
+// bar chart and summary, a folder that is not a sweep says why in the banner, and a lesson runs in
+// its own moco-train process while the Sweep tab follows its folder. Torch-free: links moco_ui and
+// runs the real moco-train.
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+#include <cmath>
+
+#include "api/sweep.h"
+#include "gui_test_support.h"
+#include "moco_train_process.h"
+#include "plots/sweep_chart.h"
+#include "sweep_actions.h"
+#include "sweep_process.h"
+#include "views/sweep_view.h"
+
+using namespace moco;
+using test::banner;
+using test::find;
+
+namespace {
+constexpr int kLessonTimeoutMs = 120000;  // a few tiny arms of moco-train on a busy 2-core machine
+
+// The two settings × two seeds the tests open, as moco-train --sweep writes it.
+const QStringList kSweepArgs = {"--sweep", "moco.momentum=0.9,0.99", "--seeds", "2", "--steps", "2",
+                                "--eval-bank", "32", "--eval-test", "16", "-q"};
+
+SweepChart* chart(MainWindow& w) { return find<SweepChart>(w, "sweepChart"); }
+SweepActions* sweeps(MainWindow& w) { return find<SweepActions>(w); }
+}  // namespace
+
+class TestGuiSweep : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    test::isolate_settings("tst_gui_sweep");
+    test::use_workbench_look();
+    QVERIFY(sweepDir_.isValid());
+    const auto made = test::run_moco_train(test::kTinyRunArgs + kSweepArgs + QStringList{"--out", sweepDir_.path()});
+    QVERIFY2(made.code == 0, qPrintable(made.err));
+  }
+
+  void opensEveryArmAsARun() {
+    MainWindow w(test::gui_config());
+    QVERIFY(sweeps(w)->openSweepFolder(sweepDir_.path()));
+    QVERIFY2(!banner(w)->isVisible(), qPrintable(banner(w)->text()));
+    const SweepFolder folder(sweepDir_.path().toStdString());
+    const auto arms = folder.arms();
+    QCOMPARE(int(arms.size()), 4);
+    QCOMPARE(test::run_count(w), 4);
+    for (int row = 0; row < 4; ++row) {
+      QCOMPARE(test::run_cell(w, row, "Run"), QString::fromStdString(arms[row].name));
+      QCOMPARE(test::run_cell(w, row, "Status"), QString("finished"));
+    }
+    QCOMPARE(find<QTabWidget>(w, "views")->currentWidget(), find<QWidget>(w, "sweep"));
+  }
+
+  void chartShowsTheSummary() {
+    MainWindow w(test::gui_config());
+    QVERIFY(sweeps(w)->openSweepFolder(sweepDir_.path()));
+    const SweepFolder folder(sweepDir_.path().toStdString());
+    const SweepSummary summary = folder.read_summary(folder.arms());
+    QCOMPARE(int(summary.settings.size()), 2);
+    const QVector<double> bars = chart(w)->barValues();
+    QCOMPARE(bars.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+      QVERIFY(!std::isnan(summary.settings[i].final_knn.mean));
+      QCOMPARE(bars[i], 100.0 * summary.settings[i].final_knn.mean);
+    }
+    QCOMPARE(chart(w)->errorBarCount(), 2);  // two seeds each: mean ± sd
+    QCOMPARE(chart(w)->tickLabels().size(), 2);
+    QCOMPARE(chart(w)->floorLabels().size(), 2);
+    QVERIFY(chart(w)->floorLabels().join(' ').contains("raw pixels"));
+    QVERIFY(chart(w)->floorLabels().join(' ').contains("random encoder"));
+    auto* table = find<QTableWidget>(w, "sweepTable");
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->item(0, 0)->text(), QString::fromStdString(summary.settings[0].setting));
+    QVERIFY(table->item(0, 2)->text().contains(QString::fromUtf8("±")));
+    if (const QString png = qEnvironmentVariable("MOCO_SWEEP_SCREENSHOT"); !png.isEmpty()) {
+      w.resize(1400, 900);
+      w.show();
+      QTest::qWait(500);
+      QVERIFY(w.grab().save(png));
+    }
+  }
+
+  void aFolderWithoutPlanSaysWhy() {
+    MainWindow w(test::gui_config());
+    QTemporaryDir empty;
+    QVERIFY(!sweeps(w)->openSweepFolder(empty.path()));
+    QVERIFY(banner(w)->isVisibleTo(&w));
+    QVERIFY2(banner(w)->text().contains("sweep.json"), qPrintable(banner(w)->text()));
+    QCOMPARE(test::run_count(w), 0);
+  }
+
+  void aMalformedPlanNamesTheFile() {
+    MainWindow w(test::gui_config());
+    QTemporaryDir dir;
+    QFile plan(dir.filePath("sweep.json"));
+    QVERIFY(plan.open(QIODevice::WriteOnly));
+    plan.write("{\"axes\": [oops");
+    plan.close();
+    QVERIFY(!sweeps(w)->openSweepFolder(dir.path()));
+    QVERIFY2(banner(w)->text().contains(dir.filePath("sweep.json")), qPrintable(banner(w)->text()));
+    QCOMPARE(test::run_count(w), 0);
+  }
+
+  void aMissingMocoTrainSaysWhere() {
+    SweepProcess process;
+    process.setProgram("/nonexistent/moco-train");
+    QSignalSpy failed(&process, &SweepProcess::failed);
+    QTemporaryDir dir;
+    process.start("momentum", dir.path());
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(failed.front().front().toString().contains("/nonexistent/moco-train"));
+    QVERIFY(!process.isRunning());
+  }
+
+ private:
+  QTemporaryDir sweepDir_;
+};
+
+QTEST_MAIN(TestGuiSweep)
+#include "tst_gui_sweep.moc"
