@@ -10,11 +10,13 @@
 #include <cmath>
 
 #include "api/sweep.h"
+#include "run.h"
 #include "gui_test_support.h"
 #include "moco_train_process.h"
 #include "plots/sweep_chart.h"
 #include "sweep_actions.h"
 #include "sweep_process.h"
+#include "sweep_runs.h"
 #include "views/sweep_view.h"
 
 using namespace moco;
@@ -107,6 +109,31 @@ class TestGuiSweep : public QObject {
     QVERIFY(!sweeps(w)->openSweepFolder(dir.path()));
     QVERIFY2(banner(w)->text().contains(dir.filePath("sweep.json")), qPrintable(banner(w)->text()));
     QCOMPARE(test::run_count(w), 0);
+  }
+
+  void aFollowedSweepEndsWithEveryStepOnce() {
+    // Read while moco-train writes it: arms appear as runs and grow by appending what is new; at the
+    // end each run holds each step once, as the folder does.
+    RunList runs;
+    SweepRuns sweep(&runs);
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("growing");
+    QProcess train;
+    train.start(MOCO_TRAIN_PATH, test::kTinyRunArgs + QStringList{"--sweep", "moco.momentum=0.9,0.99", "--steps", "40",
+                                                                  "--eval-bank", "32", "--eval-test", "16", "-q", "--out", folder});
+    sweep.follow(folder);
+    QVERIFY(sweep.isWatching());
+    QTRY_VERIFY_WITH_TIMEOUT(train.state() == QProcess::NotRunning, kLessonTimeoutMs);
+    QCOMPARE(train.exitCode(), 0);
+    sweep.setWatching(false);  // reads what the last arm wrote
+    QCOMPARE(sweep.finishedCount(), 2);
+    QCOMPARE(int(runs.runs().size()), 2);
+    for (const auto& run : runs.runs()) {
+      QCOMPARE(run->metrics.size(), 40);
+      for (int i = 0; i < run->metrics.size(); ++i) QCOMPARE(run->metrics[i].step, int64_t(i + 1));
+      QCOMPARE(run->status, QString("finished"));
+      QVERIFY(!run->evals.isEmpty());
+    }
   }
 
   void aMissingMocoTrainSaysWhere() {
