@@ -23,15 +23,15 @@ int main(int argc, char** argv) {
   QCommandLineOption configOption("config", "Open this experiment JSON.", "file");
   QCommandLineOption shotsOption("screenshot", "Train briefly, save each view as PNG into DIR, quit.", "dir");
   QCommandLineOption stepsOption("screenshot-steps", "Steps before the screenshots (default 60).", "n", "60");
-  shotsOption.setFlags(QCommandLineOption::HiddenFromHelp);
-  stepsOption.setFlags(QCommandLineOption::HiddenFromHelp);
-  cli.addOptions({configOption, shotsOption, stepsOption});
+  QCommandLineOption sweepOption("screenshot-sweep", "A sweep folder to open for the Sweep tab's screenshot.", "dir");
+  for (auto* hidden : {&shotsOption, &stepsOption, &sweepOption}) hidden->setFlags(QCommandLineOption::HiddenFromHelp);
+  cli.addOptions({configOption, shotsOption, stepsOption, sweepOption});
   cli.process(app);
 
   const auto config = moco::initialExperiment(cli.value(configOption), moco::AppSettings().lastExperiment());
   moco::MainWindow window(config.first);
   window.show();
   if (!config.second.isEmpty()) window.showMessage(config.second);
-  if (cli.isSet(shotsOption)) moco::ScreenshotTour::start(&window, cli.value(shotsOption), cli.value(stepsOption).toInt());
+  if (cli.isSet(shotsOption)) moco::ScreenshotTour::start(&window, cli.value(shotsOption), cli.value(stepsOption).toInt(), cli.value(sweepOption));
   return QApplication::exec();
 }

@@ -59,6 +59,8 @@ class TestGuiSweep : public QObject {
       QCOMPARE(test::run_cell(w, row, "Status"), QString("finished"));
     }
     QCOMPARE(find<QTabWidget>(w, "views")->currentWidget(), find<QWidget>(w, "sweep"));
+    QVERIFY(sweeps(w)->openSweepFolder(sweepDir_.path()));
+    QCOMPARE(test::run_count(w), 4);  // opened again: the same runs, not four more
   }
 
   void chartShowsTheSummary() {

@@ -11,7 +11,9 @@
 #include "experiment_panel.h"
 #include "main_window.h"
 #include "session_controller.h"
+#include "sweep_actions.h"
 #include "views/neighbours_view.h"
+#include "views/sweep_view.h"
 #include "views/tsne_view.h"
 
 namespace moco {
@@ -22,12 +24,12 @@ constexpr int kEvalPointsWanted = 5;      // evaluations over the run, for curve
 constexpr qint64 kNeighbourQuery = 42;   // any test image; fixed so the screenshots repeat
 }  // namespace
 
-void ScreenshotTour::start(MainWindow* window, const QString& directory, int steps) {
-  new ScreenshotTour(window, directory, steps);
+void ScreenshotTour::start(MainWindow* window, const QString& directory, int steps, const QString& sweepFolder) {
+  new ScreenshotTour(window, directory, steps, sweepFolder);
 }
 
-ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int steps)
-    : QObject(window), window_(window), directory_(directory), steps_(steps) {
+ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int steps, const QString& sweepFolder)
+    : QObject(window), window_(window), directory_(directory), steps_(steps), sweepFolder_(sweepFolder) {
   QDir().mkpath(directory_);
   connect(window_->controller_, &SessionController::metricsArrived, this, &ScreenshotTour::onMetrics);
   connect(window_->controller_, &SessionController::failed, this, [](const QString& message) {
@@ -71,6 +73,7 @@ void ScreenshotTour::shoot() {
   save(window_->findChild<QWidget*>("training-curves"), "training-curves");
   save(window_->findChild<QWidget*>("runDock"), "runs");
   for (int i = 1; i < views->count(); ++i) {
+    if (views->widget(i) == window_->sweepView_) continue;  // shot last, with a sweep in it (or not at all)
     views->setCurrentIndex(i);
     QApplication::processEvents();
     QWidget* view = views->widget(i);
@@ -79,13 +82,28 @@ void ScreenshotTour::shoot() {
   }
   // The experiment form with a config moco::validate rejects: the messages at their fields.
   views->setCurrentIndex(0);
-  Config invalid = panel->config();
+  const Config valid = panel->config();
+  Config invalid = valid;
   invalid.moco.bn_splits = 3;
   invalid.moco.momentum = 1.5;
   panel->setConfig(invalid);
   QApplication::processEvents();
   if (auto* form = panel->findChild<QWidget*>("experimentContent")) save(form, "experiment-invalid");
   save(window_, "workbench-invalid");
+  if (!sweepFolder_.isEmpty() && window_->sweeps_->openSweepFolder(sweepFolder_)) {
+    panel->setConfig(valid);
+    QApplication::processEvents();
+    QTimer::singleShot(kSettleMs, this, [this] {
+      save(window_->sweepView_, window_->sweepView_->objectName());
+      save(window_, "workbench-" + window_->sweepView_->objectName());
+      finish();
+    });
+    return;
+  }
+  finish();
+}
+
+void ScreenshotTour::finish() {
   std::fflush(stdout);
   window_->close();
   QApplication::quit();

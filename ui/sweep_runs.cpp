@@ -33,10 +33,14 @@ void SweepRuns::open(const QString& folder) {
                                                                                        : std::string(e.what()));
   }
   setWatching(false);
-  folder_ = folder;
-  plan_.reset();
-  arms_.clear();
   runningArm_.clear();
+  if (QDir(folder) == QDir(folder_)) {
+    for (Arm& arm : arms_) arm.stamp.clear();  // read again; runs still listed are updated, not added twice
+  } else {
+    folder_ = folder;
+    plan_.reset();
+    arms_.clear();
+  }
   refresh();
 }
 

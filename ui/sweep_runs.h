@@ -24,7 +24,7 @@ class SweepRuns : public QObject {
   explicit SweepRuns(RunList* runs, QObject* parent = nullptr);
 
   // Reads `folder`'s sweep.json and every arm's run folder there is. The runs of a sweep shown
-  // before stay in the list. Throws std::runtime_error naming sweep.json when the folder has none
+  // before stay in the list; opening the same folder again updates its runs instead of adding them. Throws std::runtime_error naming sweep.json when the folder has none
   // or it is malformed; an arm whose folder cannot be read is listed in problems() instead.
   void open(const QString& folder);
   // Follows `folder` while moco-train writes it: sweep.json may appear later; refresh() runs every
