@@ -108,6 +108,29 @@ class TestSweep : public QObject {
     QCOMPARE(paths[0].name, std::string("data.path=_data_a_b,seed=0"));  // one folder, not data/a b
   }
 
+  // A variant axis: each value names a group of assignments, applied in order (the last one wins).
+  void variantAxisAppliesItsAssignments() {
+    const SweepAxis variant{"variant", {"linear", "b/c"}, {{{"model.head", "linear"}, {"moco.temperature", "0.1"}},
+                                                          {{"moco.temperature", "0.3"}, {"moco.temperature", "0.4"}}}};
+    const auto arms = moco::expand_sweep(tiny_plan({variant, {"moco.momentum", {"0.9"}}}, 1));
+    QCOMPARE(arms.size(), size_t(2));
+    QCOMPARE(arms[0].name, std::string("variant=linear,moco.momentum=0.9,seed=0"));
+    QCOMPARE(arms[1].setting, std::string("variant=b_c,moco.momentum=0.9"));  // one folder, not b/c
+    QCOMPARE(int(arms[0].config.model.head), int(moco::HeadType::Linear));
+    QCOMPARE(arms[0].config.moco.temperature, 0.1);
+    QCOMPARE(int(arms[1].config.model.head), int(moco::HeadType::Mlp));  // the base's
+    QCOMPARE(arms[1].config.moco.temperature, 0.4);
+    QCOMPARE(arms[1].config.moco.momentum, 0.9);
+
+    const auto error_for = [](const std::string& name, const std::string& key, const std::string& value) {
+      return expansion_error(tiny_plan({{"variant", {name}, {{{key, value}}}}}, 1));
+    };
+    QVERIFY(error_for("a,b", "moco.temperature", "0.1").contains("holds ',' or '='"));
+    QVERIFY(error_for("a", "moco.speed", "1").contains("variant axis variant=a: moco.speed=1: unknown configuration key"));
+    QVERIFY(error_for("a", "run.seed", "1").contains("--seeds"));
+    QVERIFY(error_for("a", "moco.bn_splits", "3").contains("arm 'variant=a,seed=0'"));
+  }
+
   void badKeysValuesAndArmsAreNamed_data() {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QStringList>("values");
@@ -123,7 +146,7 @@ class TestSweep : public QObject {
     QFETCH(QString, key);
     QFETCH(QStringList, values);
     QFETCH(QString, mentions);
-    SweepAxis axis{key.toStdString(), {}};
+    SweepAxis axis{key.toStdString(), {}, {}};
     for (const auto& v : values) axis.values.push_back(v.toStdString());
     const QString error = expansion_error(tiny_plan({axis}, 1));
     QVERIFY2(error.contains(mentions), qPrintable(error));
@@ -141,6 +164,22 @@ class TestSweep : public QObject {
     QCOMPARE(differences[1], std::string("base config moco.temperature: 0.2 in sweep.json, 0.3 now"));
     const auto round_trip = moco::sweep_plan_from_json(moco::to_json(now));
     QVERIFY(moco::plan_differences(round_trip, now).empty());
+
+    // A lesson's plan: its name and a variant axis survive sweep.json, the assignments in order.
+    auto lesson = tiny_plan({{"variant", {"v1", "v2"}, {{{"moco.temperature", "0.3"}, {"model.head", "linear"}}, {}}}}, 1);
+    lesson.lesson = "v1-to-v2";
+    const auto read = moco::sweep_plan_from_json(moco::to_json(lesson));
+    QCOMPARE(read.lesson, lesson.lesson);
+    QCOMPARE(read.axes[0].values, lesson.axes[0].values);
+    QCOMPARE(read.axes[0].variants, lesson.axes[0].variants);
+    QVERIFY(moco::plan_differences(read, lesson).empty());
+    auto other = lesson;
+    other.lesson.clear();
+    other.axes[0].variants[0][0].second = "0.2";
+    const auto lesson_differences = moco::plan_differences(lesson, other);
+    QCOMPARE(lesson_differences.size(), size_t(2));
+    QVERIFY2(QString::fromStdString(lesson_differences[0]).startsWith("axes: "), lesson_differences[0].c_str());
+    QCOMPARE(lesson_differences[1], std::string("lesson: \"v1-to-v2\" in sweep.json, \"\" now"));
   }
 
   void summaryHasMeanAndSdOverSeeds() {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "api/lessons.h"
 #include "api/sweep.h"
 #include "io/atomic_file.h"
 
@@ -76,7 +77,8 @@ std::string markdown_table(const std::vector<std::string>& header, const std::ve
   return text;
 }
 
-std::string summary_markdown(const SweepSummary& summary) {
+// `heading`: "Sweep summary", or the title of the lesson the sweep runs.
+std::string summary_markdown(const SweepSummary& summary, const std::string& heading) {
   std::vector<std::string> setting_header = {"setting", "arms"}, arm_header = {"arm", "steps"};
   for (const auto& c : kColumns) setting_header.push_back(c.title), arm_header.push_back(c.title);
   std::vector<std::vector<std::string>> setting_rows, arm_rows;
@@ -93,7 +95,7 @@ std::string summary_markdown(const SweepSummary& summary) {
     for (const auto& c : kColumns) row.push_back(formatted(c.format, c.scale * (a.*c.arm_value)));
     arm_rows.push_back(row);
   }
-  return "# Sweep summary\n\n"
+  return "# " + heading + "\n\n"
          "kNN and linear probe: the arm's evaluations (the last, and the best of all); wall time: its training steps and "
          "evaluations.\n\n## Per setting (mean ± sd over seeds)\n\n" +
          markdown_table(setting_header, setting_rows) + "\n## Per arm\n\n" + markdown_table(arm_header, arm_rows);
@@ -162,7 +164,15 @@ SweepSummary SweepFolder::read_summary(const std::vector<SweepArm>& arms) const 
 
 void SweepFolder::write_summary(const SweepSummary& summary) const {
   write_file_atomically(file(kSummaryCsvFile), summary_csv(summary));
-  write_file_atomically(file(kSummaryMdFile), summary_markdown(summary));
+  std::string heading = "Sweep summary";
+  if (const auto plan = read_plan(); plan && !plan->lesson.empty()) {
+    try {
+      heading = lesson_by_name(plan->lesson).title + " (lesson " + plan->lesson + ")";
+    } catch (const std::invalid_argument&) {  // a lesson of another version of the program
+      heading = "Lesson " + plan->lesson;
+    }
+  }
+  write_file_atomically(file(kSummaryMdFile), summary_markdown(summary, heading));
 }
 
 }  // namespace moco

@@ -1,4 +1,5 @@
 // A sweep's grid: "key=a,b,c" parsed, the cartesian product expanded into named, validated arms.
+// A field axis sets its key to each value; a variant axis applies each variant's assignments.
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -20,13 +21,47 @@ std::string folder_safe(const std::string& text) {
 // Most file systems allow 255 bytes a name; the rest is left for a temporary suffix.
 constexpr size_t kMaxArmNameLength = 200;
 
+// A variant axis names one group of assignments per value; the names become part of arm names,
+// where ',' and '=' separate the axes.
+void check_variants(const SweepAxis& axis) {
+  if (axis.variants.size() != axis.values.size())
+    throw std::invalid_argument("variant axis " + axis.key + ": " + std::to_string(axis.values.size()) + " names for " +
+                                std::to_string(axis.variants.size()) + " variants");
+  for (const auto& name : axis.values)
+    if (name.find_first_of(",=") != std::string::npos)
+      throw std::invalid_argument("variant axis " + axis.key + ": the name '" + name +
+                                  "' holds ',' or '=', which separate the parts of an arm's name");
+}
+
+// Value i of the axis applied to `config` as --set applies it; throws naming the axis, value and field.
+void apply_axis_value(Config& config, const SweepAxis& axis, size_t i) {
+  const std::string& value = axis.values[i];
+  if (!axis.is_variant_axis()) {
+    try {
+      set_config_value(config, axis.key, value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("--sweep " + axis.key + "=" + value + ": " + e.what());
+    }
+    return;
+  }
+  for (const auto& [key, field_value] : axis.variants[i]) {
+    const std::string where = "variant axis " + axis.key + "=" + value + ": " + key + "=" + field_value;
+    if (key == "run.seed") throw std::invalid_argument(where + ": every arm's seed comes from --seeds");
+    try {
+      set_config_value(config, key, field_value);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(where + ": " + e.what());
+    }
+  }
+}
+
 }  // namespace
 
 SweepAxis parse_sweep_axis(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw std::invalid_argument("--sweep expects key=value,value,..., got '" + text + "'");
-  SweepAxis axis{text.substr(0, eq), {}};
+  SweepAxis axis{text.substr(0, eq), {}, {}};
   std::string value;
   int depth = 0;  // inside [...] a comma belongs to the value
   for (const char ch : text.substr(eq + 1)) {
@@ -51,13 +86,10 @@ std::vector<SweepArm> expand_sweep(const SweepPlan& plan) {
     if (axis.key == "run.seed") throw std::invalid_argument("--sweep run.seed: give the number of seeds with --seeds instead");
     if (!keys.insert(axis.key).second) throw std::invalid_argument("--sweep " + axis.key + " is given twice");
     if (axis.values.empty()) throw std::invalid_argument("--sweep " + axis.key + " has no values");
-    for (const auto& value : axis.values) {  // every key and value checked before the grid grows
+    if (axis.is_variant_axis()) check_variants(axis);
+    for (size_t i = 0; i < axis.values.size(); ++i) {  // every key and value checked before the grid grows
       Config probe = plan.base;
-      try {
-        set_config_value(probe, axis.key, value);
-      } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument("--sweep " + axis.key + "=" + value + ": " + e.what());
-      }
+      apply_axis_value(probe, axis, i);
     }
   }
 
@@ -68,9 +100,8 @@ std::vector<SweepArm> expand_sweep(const SweepPlan& plan) {
     Config setting_config = plan.base;
     std::string setting;
     for (size_t a = 0; a < plan.axes.size(); ++a) {
-      const auto& value = plan.axes[a].values[index[a]];
-      set_config_value(setting_config, plan.axes[a].key, value);
-      setting += (setting.empty() ? "" : ",") + plan.axes[a].key + "=" + value;
+      apply_axis_value(setting_config, plan.axes[a], index[a]);
+      setting += (setting.empty() ? "" : ",") + plan.axes[a].key + "=" + plan.axes[a].values[index[a]];
     }
     for (int64_t seed = 0; seed < plan.seeds; ++seed) {
       SweepArm arm;

@@ -9,16 +9,40 @@ namespace {
 
 using nlohmann::json;
 
+// A field axis as {"key", "values"}; a variant axis as {"key", "variants": [{"name", "set": [[key, value], ...]}]}
+// (pairs, not an object, so that the assignments keep their order).
 json axes_json(const std::vector<SweepAxis>& axes) {
   json out = json::array();
-  for (const auto& axis : axes) out.push_back({{"key", axis.key}, {"values", axis.values}});
+  for (const auto& axis : axes) {
+    if (!axis.is_variant_axis()) {
+      out.push_back({{"key", axis.key}, {"values", axis.values}});
+      continue;
+    }
+    json variants = json::array();
+    for (size_t i = 0; i < axis.values.size(); ++i) variants.push_back({{"name", axis.values[i]}, {"set", axis.variants[i]}});
+    out.push_back({{"key", axis.key}, {"variants", variants}});
+  }
   return out;
+}
+
+SweepAxis axis_from_json(const json& in) {
+  SweepAxis axis{in.at("key"), {}, {}};
+  if (!in.contains("variants")) {
+    axis.values = in.at("values").get<std::vector<std::string>>();
+    return axis;
+  }
+  for (const auto& variant : in.at("variants")) {
+    axis.values.push_back(variant.at("name"));
+    axis.variants.push_back(variant.at("set").get<std::vector<std::pair<std::string, std::string>>>());
+  }
+  return axis;
 }
 
 // The plan's fields besides the base config, by the name sweep.json gives them.
 json settings_json(const SweepPlan& plan) {
-  return {{"axes", axes_json(plan.axes)},  {"seeds", plan.seeds},         {"steps", plan.steps},
-          {"eval_every", plan.eval_every}, {"eval_bank", plan.eval_bank}, {"eval_test", plan.eval_test}};
+  return {{"lesson", plan.lesson},         {"axes", axes_json(plan.axes)},  {"seeds", plan.seeds},
+          {"steps", plan.steps},           {"eval_every", plan.eval_every}, {"eval_bank", plan.eval_bank},
+          {"eval_test", plan.eval_test}};
 }
 
 // "/moco/momentum" (a flattened JSON pointer) as the dotted key --set takes.
@@ -41,7 +65,8 @@ SweepPlan sweep_plan_from_json(const std::string& text) {
     const json in = json::parse(text);
     SweepPlan plan;
     plan.base = config_from_json(in.at("base").dump());
-    for (const auto& axis : in.at("axes")) plan.axes.push_back({axis.at("key"), axis.at("values")});
+    plan.lesson = in.value("lesson", "");  // absent from sweeps written before lessons existed
+    for (const auto& axis : in.at("axes")) plan.axes.push_back(axis_from_json(axis));
     plan.seeds = in.at("seeds");
     plan.steps = in.at("steps");
     plan.eval_every = in.at("eval_every");
