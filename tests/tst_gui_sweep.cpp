@@ -3,15 +3,20 @@
 // its own moco-train process while the Sweep tab follows its folder. Torch-free: links moco_ui and
 // runs the real moco-train.
 #include <QFile>
+#include <QMenu>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <cmath>
 
+#include "api/analysis.h"
+#include "api/lessons.h"
 #include "api/sweep.h"
 #include "run.h"
 #include "gui_test_support.h"
+#include "lesson_dialog.h"
 #include "moco_train_process.h"
 #include "plots/sweep_chart.h"
 #include "sweep_actions.h"
@@ -136,6 +141,32 @@ class TestGuiSweep : public QObject {
       QCOMPARE(run->status, QString("finished"));
       QVERIFY(!run->evals.isEmpty());
     }
+  }
+
+  void theLessonsMenuListsEveryLesson() {
+    MainWindow w(test::gui_config());
+    QStringList titles;
+    for (QAction* a : find<QMenu>(w, "lessonsMenu")->actions()) titles << a->text();
+    QCOMPARE(titles.size(), int(lesson_names().size()));
+    for (const auto& name : lesson_names())
+      QVERIFY2(titles.contains(QString::fromStdString(lesson_by_name(name).title) + "…"), name.c_str());
+  }
+
+  void aLessonDialogSaysWhatItRuns() {
+    MainWindow w(test::gui_config());
+    test::action(w, "lesson:momentum")->trigger();
+    auto* dialog = find<LessonDialog>(w, "lessonDialog");
+    const Lesson lesson = lesson_by_name("momentum");
+    const auto arms = expand_sweep(lesson_plan(lesson, cuda_available()));
+    QVERIFY(find<QLabel>(*dialog, "lessonTitle")->text().contains(QString::fromStdString(lesson.title)));
+    QCOMPARE(find<QLabel>(*dialog, "lessonLookFor")->text(), QString::fromStdString(lesson.look_for));
+    QVERIFY(find<QLabel>(*dialog, "lessonArms")->text().startsWith(QString::number(arms.size()) + " ("));
+    const QString time = find<QLabel>(*dialog, "lessonTime")->text();
+    QVERIFY2(time.contains(cuda_available() ? "GPU" : "CPU"), qPrintable(time));
+    QVERIFY(dialog->folder().endsWith("lessons/momentum"));
+    QCOMPARE(dialog->runButton()->text(), QString("Run"));
+    if (const QString png = qEnvironmentVariable("MOCO_LESSON_SCREENSHOT"); !png.isEmpty()) QVERIFY(dialog->grab().save(png));
+    dialog->reject();
   }
 
   void aMissingMocoTrainSaysWhere() {

@@ -128,6 +128,10 @@ void MainWindow::buildMenus() {
   training->addSeparator();
   training->addAction(actions_->reset());
 
+  auto* lessons = menuBar()->addMenu(tr("&Lessons"));
+  lessons->setObjectName("lessonsMenu");
+  sweeps_->addLessonsTo(lessons);
+
   auto* view = menuBar()->addMenu(tr("&View"));
   view->addAction(panel_->toggleViewAction());
   view->addAction(runDock_->toggleViewAction());

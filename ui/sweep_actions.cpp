@@ -4,10 +4,14 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QLabel>
+#include <QMenu>
 #include <QStatusBar>
 #include <QTabWidget>
 
+#include "api/analysis.h"
+#include "api/lessons.h"
 #include "app_settings.h"
+#include "lesson_dialog.h"
 #include "message_banner.h"
 #include "style.h"
 #include "sweep_process.h"
@@ -85,7 +89,49 @@ void SweepActions::runLesson(const QString& name, const QString& folder) {
   progress_->show();
 }
 
-void SweepActions::showSweep() { c_.view->showSweep(*sweep_); }
+void SweepActions::addLessonsTo(QMenu* menu) {
+  for (const std::string& name : lesson_names()) {
+    const QString title = QString::fromStdString(lesson_by_name(name).title);
+    QAction* a = menu->addAction(title + QStringLiteral("…"));
+    a->setObjectName(QStringLiteral("lesson:") + QString::fromStdString(name));
+    a->setStatusTip(tr("Run the lesson '%1' as a sweep in its own moco-train process").arg(title));
+    connect(a, &QAction::triggered, this, [this, name] { showLessonDialog(QString::fromStdString(name)); });
+  }
+}
+
+LessonDialog* SweepActions::showLessonDialog(const QString& name) {
+  try {
+    const Lesson lesson = lesson_by_name(name.toStdString());
+    auto* dialog = new LessonDialog(lesson, cuda_available(), c_.settings->lessonFolder(name), c_.window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+      runLesson(QString::fromStdString(dialog->lesson().name), dialog->folder());
+    });
+    dialog->open();
+    return dialog;
+  } catch (const std::exception& e) {
+    c_.banner->show(MessageBanner::Level::Error, tr("Cannot show the lesson:"), QString::fromUtf8(e.what()));
+    return nullptr;
+  }
+}
+
+void SweepActions::showLessonTexts() {
+  const QString lesson = sweep_->hasPlan() ? QString::fromStdString(sweep_->plan().lesson) : QString();
+  if (lesson == lessonShown_) return;
+  lessonShown_ = lesson;
+  if (lesson.isEmpty()) return c_.view->setLesson(nullptr);
+  try {
+    const Lesson texts = lesson_by_name(lesson.toStdString());
+    c_.view->setLesson(&texts);
+  } catch (const std::exception&) {
+    c_.view->setLesson(nullptr);  // a lesson this build does not know: the sweep still shows
+  }
+}
+
+void SweepActions::showSweep() {
+  showLessonTexts();
+  c_.view->showSweep(*sweep_);
+}
 
 void SweepActions::onArmStarted(int arm, int arms, const QString& name) {
   const QString text = tr("arm %1/%2 %3").arg(arm).arg(arms).arg(name);

@@ -7,6 +7,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QStatusBar;
 class QTabWidget;
 class QWidget;
@@ -14,6 +15,7 @@ class QWidget;
 namespace moco {
 
 class AppSettings;
+class LessonDialog;
 class MessageBanner;
 class RunList;
 class SweepProcess;
@@ -42,18 +44,24 @@ class SweepActions : public QObject {
   bool openSweepFolder(const QString& folder);
   // Starts `moco-train --lesson NAME --out FOLDER` and follows the folder in the Sweep tab.
   void runLesson(const QString& name, const QString& folder);
+  // One action per lesson (its title, objectName "lesson:NAME"), each opening its dialog.
+  void addLessonsTo(QMenu* menu);
+  // The dialog of lesson `name` (non-modal; Run starts it); null, with a banner, when none has that name.
+  LessonDialog* showLessonDialog(const QString& name);
 
  private:
   void showSweep();
   void onArmStarted(int arm, int arms, const QString& name);
   void onFinished(int exitCode);
   void onFailed(const QString& message);
+  void showLessonTexts();  // the lesson sweep.json names, above the chart
 
   Context c_;
   QAction* openSweep_;
   SweepRuns* sweep_;
   SweepProcess* process_;
   QLabel* progress_;  // the status bar's "Lesson momentum: arm 3/8 …"
+  QString lessonShown_;  // whose texts the Sweep tab shows
 };
 
 }  // namespace moco
