@@ -3,6 +3,7 @@
 
 #include "analyze_cli.h"
 #include "download_cli.h"
+#include "lesson_cli.h"
 #include "sweep_cli.h"
 #include "train_cli.h"
 
@@ -24,15 +25,25 @@ int main(int argc, char** argv) {
   auto* sweep = app.add_option("--sweep", cmd.sweeps, "Train a grid: --sweep moco.momentum=0.9,0.99 (repeatable: the "
                                                      "cartesian product), one run folder per arm under --out, summary.md")
                     ->needs(out);
-  app.add_option("--seeds", cmd.seeds, "With --sweep (or alone): every setting with run.seed 0 .. N-1")
-      ->check(CLI::PositiveNumber)->needs(out);
+  auto* seeds = app.add_option("--seeds", cmd.seeds, "With --sweep (or alone): every setting with run.seed 0 .. N-1")
+                    ->check(CLI::PositiveNumber)->needs(out);
   auto* knn = app.add_flag("--knn", cmd.knn, "After training, report kNN accuracy (k 200, t 0.1) with the random-encoder and raw-pixel floors");
   knn->excludes(sweep);  // a sweep evaluates every arm at its end with --eval-bank/--eval-test
   app.add_flag("-q,--quiet", cmd.quiet, "No progress output");
-  app.add_option("--eval-every", cmd.eval_every, "Every N steps log kNN, linear probe, health and queue consistency to metrics.jsonl")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--eval-bank", cmd.eval_bank, "Training images in the kNN bank (0 = all)")->capture_default_str();
-  app.add_option("--eval-test", cmd.eval_test, "Test images the monitor classifies (0 = all)")->capture_default_str();
+  auto* eval_every = app.add_option("--eval-every", cmd.eval_every,
+                                    "Every N steps log kNN, linear probe, health and queue consistency to metrics.jsonl")
+                         ->check(CLI::PositiveNumber);
+  auto* eval_bank = app.add_option("--eval-bank", cmd.eval_bank, "Training images in the kNN bank (0 = all)")->capture_default_str();
+  auto* eval_test = app.add_option("--eval-test", cmd.eval_test, "Test images the monitor classifies (0 = all)")->capture_default_str();
+
+  moco::LessonCommand lesson;
+  auto* lesson_opt = app.add_option("--lesson", lesson.name, "Run a lesson (see --list-lessons): a ready sweep into --out, "
+                                                             "longer on a GPU; --set, --steps, --seeds and --eval-* given "
+                                                             "here replace the lesson's")
+                         ->needs(out)->excludes(sweep)->excludes(config)->excludes(knn);
+  for (const char* other : {"--preset", "--resume", "--epochs"}) lesson_opt->excludes(app.get_option(other));
+  bool list_lessons = false;
+  app.add_flag("--list-lessons", list_lessons, "List the lessons with their arms and estimated CPU minutes");
 
   moco::AnalyzeCommand analyze;
   auto* analyze_opt = app.add_option("--analyze", analyze.checkpoint, "Analyse a saved checkpoint instead of training")
@@ -59,6 +70,16 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (!print_config.empty()) return moco::print_preset(print_config);
+  if (list_lessons) return moco::print_lesson_list();
+  if (!lesson.name.empty()) {
+    const auto given = [](CLI::Option* option, int64_t value) { return option->count() ? std::optional(value) : std::nullopt; };
+    lesson.steps = given(steps, cmd.steps);
+    lesson.seeds = given(seeds, cmd.seeds);
+    lesson.eval_every = given(eval_every, cmd.eval_every);
+    lesson.eval_bank = given(eval_bank, cmd.eval_bank);
+    lesson.eval_test = given(eval_test, cmd.eval_test);
+    return moco::run_lesson_command(lesson, cmd);
+  }
   if (!analyze.checkpoint.empty()) return moco::run_analyze_command(analyze);
   if (!download.dataset.empty()) {
     download.quiet = cmd.quiet;

@@ -1,16 +1,19 @@
 // Lessons: every compiled-in lesson loads, has its texts, expands into valid arms and fits in 15
 // minutes of a 2-core CPU by the cost model; the GPU plan is scaled; malformed files and unknown
-// names are errors that say what is wrong.
+// names are errors that say what is wrong; moco-train --lesson and --list-lessons as a user runs them.
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <cmath>
 #include <stdexcept>
 
 #include "api/lessons.h"
+#include "moco_train_process.h"
 
 namespace {
 
 using moco::Lesson;
 using moco::SweepPlan;
+using moco::test::run_moco_train;
 
 const std::vector<std::string> kMenu = {"momentum", "queue-size", "v1-to-v2", "temperature", "mechanisms", "moco-vs-simclr"};
 
@@ -40,10 +43,17 @@ SweepPlan reference_plan(int64_t steps) {
   return plan;
 }
 
+QStringList lines_of(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+}
+
 }  // namespace
 
 class TestLessons : public QObject {
   Q_OBJECT
+  QTemporaryDir dir_;
 
  private slots:
   void namesAreInMenuOrder() { QCOMPARE(moco::lesson_names(), kMenu); }
@@ -142,6 +152,41 @@ class TestLessons : public QObject {
     QFETCH(QString, mentions);
     const QString error = error_of([&] { moco::lesson_from_json("mine", json.toStdString()); });
     QVERIFY2(error.startsWith("lesson 'mine': ") && error.contains(mentions), qPrintable(error));
+  }
+
+  // moco-train --lesson momentum, shrunk to a tiny synthetic run by explicit options.
+  void lessonTrainsItsArms() {
+    const QString out = dir_.filePath("momentum");
+    const QStringList tiny_sets = moco::test::kTinyRunArgs.mid(2);  // without "--preset v2": the lesson brings its base
+    // --eval-bank is left out: the lesson's 5000 stays (the synthetic set's 160 images), not the option's default.
+    const auto r = run_moco_train(QStringList{"--lesson", "momentum", "--out", out, "-q", "--steps", "2", "--seeds", "1",
+                                              "--eval-test", "16"} + tiny_sets);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto csv = lines_of(out + "/summary.csv");
+    QCOMPARE(csv.size(), 5);
+    QStringList settings;
+    for (int i = 1; i < csv.size(); ++i) settings << csv[i].section("\",\"", 1, 1).section('"', 0, 0);
+    QCOMPARE(settings, (QStringList{"moco.momentum=0", "moco.momentum=0.9", "moco.momentum=0.99", "moco.momentum=0.999"}));
+    QVERIFY2(csv[1].section(',', 5, 5) == "2", qPrintable(csv[1]));  // after the arm's name, which holds a comma  // --steps 2 replaced the lesson's 300
+    QVERIFY2(lines_of(out + "/summary.md").value(0).startsWith("# Momentum of the key encoder"), qPrintable(out));
+    const QString plan = lines_of(out + "/sweep.json").join('\n');
+    QVERIFY2(plan.contains("\"lesson\": \"momentum\"") && plan.contains("\"batch_size\": 16") &&  // --set beat the lesson's 128
+                 plan.contains("\"eval_bank\": 5000") && plan.contains("\"eval_test\": 16") && plan.contains("\"steps\": 2"),
+             qPrintable(plan));
+  }
+
+  void listNamesEveryLesson() {
+    const auto r = run_moco_train({"--list-lessons"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    for (const auto& name : kMenu) QVERIFY2(r.out.contains(QString::fromStdString(name) + " "), qPrintable(r.out));
+    QVERIFY2(r.out.contains("CPU min"), qPrintable(r.out));
+  }
+
+  void lessonExcludesSweep() {
+    const auto r = run_moco_train({"--lesson", "momentum", "--sweep", "moco.momentum=0.9", "--out", dir_.filePath("x")});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains("--lesson") && r.err.contains("--sweep"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(dir_.filePath("x")));
   }
 };
 
