@@ -3,6 +3,7 @@
 // its own moco-train process while the Sweep tab follows its folder. Torch-free: links moco_ui and
 // runs the real moco-train.
 #include <QFile>
+#include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -37,6 +38,23 @@ const QStringList kSweepArgs = {"--sweep", "moco.momentum=0.9,0.99", "--seeds", 
 
 SweepChart* chart(MainWindow& w) { return find<SweepChart>(w, "sweepChart"); }
 SweepActions* sweeps(MainWindow& w) { return find<SweepActions>(w); }
+
+// A lesson made tiny: the tiny run's --set list (the lesson brings its own preset), `steps` steps,
+// one seed, small evaluations.
+QStringList tinyLessonArgs(int steps) {
+  QStringList args = test::kTinyRunArgs;
+  args.removeAll("--preset");
+  args.removeAll("v2");
+  return args + QStringList{"--steps", QString::number(steps), "--seeds", "1", "--eval-bank", "32", "--eval-test", "16"};
+}
+
+// Chooses the lesson `name` in the Lessons menu, points its dialog at `folder` and clicks Run.
+void runFromMenu(MainWindow& w, const char* name, const QString& folder) {
+  test::action(w, (QByteArray("lesson:") + name).constData())->trigger();
+  auto* dialog = find<LessonDialog>(w, "lessonDialog");
+  find<QLineEdit>(*dialog, "lessonFolder")->setText(folder);
+  dialog->runButton()->click();
+}
 }  // namespace
 
 class TestGuiSweep : public QObject {
@@ -167,6 +185,52 @@ class TestGuiSweep : public QObject {
     QCOMPARE(dialog->runButton()->text(), QString("Run"));
     if (const QString png = qEnvironmentVariable("MOCO_LESSON_SCREENSHOT"); !png.isEmpty()) QVERIFY(dialog->grab().save(png));
     dialog->reject();
+  }
+
+  void aLessonRunsAndFillsTheSweepTab() {
+    MainWindow w(test::gui_config());
+    SweepProcess* process = sweeps(w)->process();
+    process->setProgram(MOCO_TRAIN_PATH);
+    process->setExtraArguments(tinyLessonArgs(2));
+    QSignalSpy arms(process, &SweepProcess::armStarted), finished(process, &SweepProcess::finished);
+    QTemporaryDir dir;
+    runFromMenu(w, "momentum", dir.filePath("momentum"));
+    QVERIFY2(process->isRunning(), qPrintable(banner(w)->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>(w, "lessonProgress")->text().contains("arm 1/4"), kLessonTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kLessonTimeoutMs);
+    QVERIFY2(finished.front().front().toInt() == 0, qPrintable(process->lastLine()));
+    QCOMPARE(arms.size(), 4);
+    QCOMPARE(test::run_count(w), 4);
+    const QVector<double> bars = chart(w)->barValues();
+    QCOMPARE(bars.size(), 4);
+    for (double bar : bars) QVERIFY(!std::isnan(bar));
+    QCOMPARE(chart(w)->errorBarCount(), 0);  // one seed: no spread to show
+    QVERIFY(find<QLabel>(w, "sweepLesson")->text().contains(QString::fromStdString(lesson_by_name("momentum").title)));
+    QVERIFY(!find<QLabel>(w, "lessonProgress")->isVisibleTo(&w));
+  }
+
+  void aStoppedLessonResumes() {
+    MainWindow w(test::gui_config());
+    SweepProcess* process = sweeps(w)->process();
+    process->setProgram(MOCO_TRAIN_PATH);
+    process->setExtraArguments(tinyLessonArgs(20));
+    QSignalSpy finished(process, &SweepProcess::finished);
+    QTemporaryDir dir;
+    runFromMenu(w, "momentum", dir.filePath("momentum"));
+    QTRY_VERIFY_WITH_TIMEOUT(test::run_count(w) >= 1, kLessonTimeoutMs);  // the first arm is training
+    find<QPushButton>(w, "stopLesson")->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kLessonTimeoutMs);
+    QCOMPARE(finished.front().front().toInt(), int(SweepProcess::kInterruptedCode));
+    QVERIFY2(banner(w)->text().contains("resume"), qPrintable(banner(w)->text()));
+    const SweepFolder folder(dir.filePath("momentum").toStdString());
+    int finishedArms = 0;
+    for (const auto& arm : folder.arms()) finishedArms += folder.arm_finished(arm);
+    QVERIFY(finishedArms < 4);
+    runFromMenu(w, "momentum", dir.filePath("momentum"));  // the dialog now offers to resume
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, kLessonTimeoutMs);
+    QVERIFY2(finished.back().front().toInt() == 0, qPrintable(process->lastLine()));
+    for (const auto& arm : folder.arms()) QVERIFY(folder.arm_finished(arm));
+    QCOMPARE(test::run_count(w), 4);
   }
 
   void aMissingMocoTrainSaysWhere() {
