@@ -41,6 +41,7 @@ RunDock::RunDock(RunList* runs, const QList<QAction*>& actions, QWidget* parent)
   tree_->setRootIsDecorated(false);
   tree_->setUniformRowHeights(true);
   tree_->setAlternatingRowColors(true);
+  tree_->setTextElideMode(Qt::ElideLeft);  // a sweep's arms share their start and differ in the end: "…momentum=0.99,seed=1"
   tree_->setContextMenuPolicy(Qt::CustomContextMenu);
   tree_->header()->setStretchLastSection(false);
   tree_->header()->setSectionResizeMode(kName, QHeaderView::Stretch);

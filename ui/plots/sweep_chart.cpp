@@ -110,6 +110,9 @@ void SweepChart::addFloor(const QString& label, double percent, const QColor& co
   text->setText(floorLabels_.back());
   text->setColor(colour.darker(130));
   text->setFont(smallFont(font(), 7.5));
+  // The label may fall on a bar: a paper-coloured plate keeps it readable there.
+  text->setBrush(palette::faded(palette::paper(), 220));
+  text->setPadding(QMargins(3, 1, 3, 1));
   decorations_ << line << text;
 }
 
