@@ -218,10 +218,13 @@ class TestGuiSweep : public QObject {
     QTemporaryDir dir;
     runFromMenu(w, "momentum", dir.filePath("momentum"));
     QTRY_VERIFY_WITH_TIMEOUT(test::run_count(w) >= 1, kLessonTimeoutMs);  // the first arm is training
+    const int stopped = test::run_count(w) - 1;
+    QTRY_COMPARE_WITH_TIMEOUT(test::run_cell(w, stopped, "Status"), QString("running"), 10000);
     find<QPushButton>(w, "stopLesson")->click();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kLessonTimeoutMs);
     QCOMPARE(finished.front().front().toInt(), int(SweepProcess::kInterruptedCode));
     QVERIFY2(banner(w)->text().contains("resume"), qPrintable(banner(w)->text()));
+    QCOMPARE(test::run_cell(w, stopped, "Status"), QString("unfinished"));
     const SweepFolder folder(dir.filePath("momentum").toStdString());
     int finishedArms = 0;
     for (const auto& arm : folder.arms()) finishedArms += folder.arm_finished(arm);
