@@ -58,7 +58,11 @@ LessonDialog::LessonDialog(const Lesson& lesson, bool gpu, const QString& folder
   form->addRow(tr("Look for:"), paragraph(QString::fromStdString(lesson.look_for), "lessonLookFor"));
   form->addRow(tr("Paper:"), paragraph(QString::fromStdString(lesson.paper), "lessonPaper"));
   form->addRow(tr("Ours:"), paragraph(QString::fromStdString(lesson.ours), "lessonOurs"));
-  form->addRow(tr("Arms:"), paragraph(tr("%1 (%2 settings × %3 seeds), %4").arg(arms.size()).arg(settings).arg(plan.seeds).arg(steps),
+  form->addRow(tr("Arms:"), paragraph(tr("%1 (%2 settings × %3), %4")
+                                                 .arg(arms.size())
+                                                 .arg(settings)
+                                                 .arg(plan.seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(plan.seeds))
+                                                 .arg(steps),
                                        "lessonArms"));
   form->addRow(tr("Time:"), paragraph(time, "lessonTime"));
   form->addRow(tr("Cores:"), paragraph(tr("moco-train runs the lesson in its own process, so your own training stays usable; "

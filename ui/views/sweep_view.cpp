@@ -110,10 +110,11 @@ void SweepView::showSweep(const SweepRuns& sweep) {
     return;
   }
   const QStringList settings = sweep.settings();
-  heading_->setText(tr("<b>Sweep</b> %1 · %2 settings × %3 seeds, %4 steps each · %5 of %6 arms finished")
+  const int64_t seeds = sweep.plan().seeds;
+  heading_->setText(tr("<b>Sweep</b> %1 · %2 settings × %3, %4 steps each · %5 of %6 arms finished")
                         .arg(name.toHtmlEscaped())
                         .arg(settings.size())
-                        .arg(sweep.plan().seeds)
+                        .arg(seeds == 1 ? tr("1 seed") : tr("%1 seeds").arg(seeds))
                         .arg(sweep.plan().steps > 0 ? QString::number(sweep.plan().steps) : tr("the schedule's"))
                         .arg(sweep.finishedCount())
                         .arg(sweep.armCount()));
