@@ -185,6 +185,10 @@ class TestGuiSweep : public QObject {
     QCOMPARE(dialog->runButton()->text(), QString("Run"));
     if (const QString png = qEnvironmentVariable("MOCO_LESSON_SCREENSHOT"); !png.isEmpty()) QVERIFY(dialog->grab().save(png));
     dialog->reject();
+    // Where moco-train will find a GPU, the dialog says the lesson is scaled for it.
+    LessonDialog gpu(lesson, true, "lessons/momentum");
+    QVERIFY(find<QLabel>(gpu, "lessonTime")->text().contains(QStringLiteral("×%1 for the GPU").arg(lesson.gpu_scale)));
+    QVERIFY(find<QLabel>(gpu, "lessonArms")->text().contains(QStringLiteral("%1 steps").arg(lesson.plan.steps * lesson.gpu_scale)));
   }
 
   void aLessonRunsAndFillsTheSweepTab() {
