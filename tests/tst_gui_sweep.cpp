@@ -217,13 +217,18 @@ class TestGuiSweep : public QObject {
     MainWindow w(test::gui_config());
     SweepProcess* process = sweeps(w)->process();
     process->setProgram(MOCO_TRAIN_PATH);
-    process->setExtraArguments(tinyLessonArgs(20));
+    // Arms long enough (seconds each) that the 2 s folder poll sees one training on a quiet machine.
+    process->setExtraArguments(tinyLessonArgs(300));
     QSignalSpy finished(process, &SweepProcess::finished);
     QTemporaryDir dir;
     runFromMenu(w, "momentum", dir.filePath("momentum"));
-    QTRY_VERIFY_WITH_TIMEOUT(test::run_count(w) >= 1, kLessonTimeoutMs);  // the first arm is training
-    const int stopped = test::run_count(w) - 1;
-    QTRY_COMPARE_WITH_TIMEOUT(test::run_cell(w, stopped, "Status"), QString("running"), 10000);
+    const auto runningRow = [&w] {
+      for (int row = 0; row < test::run_count(w); ++row)
+        if (test::run_cell(w, row, "Status") == "running") return row;
+      return -1;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(runningRow() >= 0, kLessonTimeoutMs);  // an arm is training
+    const int stopped = runningRow();
     find<QPushButton>(w, "stopLesson")->click();
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kLessonTimeoutMs);
     QCOMPARE(finished.front().front().toInt(), int(SweepProcess::kInterruptedCode));
