@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "analyze_cli.h"
+#include "api/config.h"
 #include "download_cli.h"
 #include "lesson_cli.h"
 #include "sweep_cli.h"
@@ -11,11 +12,12 @@ int main(int argc, char** argv) {
   CLI::App app{"Train a MoCo model headless (MoCo Workbench)", "moco-train"};
   moco::TrainCommand cmd;
   std::string print_config;
-  app.add_option("--print-config", print_config, "Print preset v1, v2, cifar10-demo or simclr as JSON that --config accepts")
-      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo", "simclr"}));
+  app.add_option("--print-config", print_config, "Print a preset (v1, v2, cifar10-demo, simclr, fashion-mnist-demo) as JSON that --config accepts")
+      ->check(CLI::IsMember(moco::preset_names()));
   auto* config = app.add_option("--config", cmd.config_path, "Experiment JSON (see --print-config)")->check(CLI::ExistingFile);
-  app.add_option("--preset", cmd.preset, "Start from preset v1, v2, cifar10-demo (the official CIFAR-10 demo) or simclr instead of a file")
-      ->check(CLI::IsMember({"v1", "v2", "cifar10-demo", "simclr"}))->excludes(config);
+  app.add_option("--preset", cmd.preset, "Start from a preset instead of a file: v1, v2, cifar10-demo (the official CIFAR-10 "
+                                         "demo), simclr or fashion-mnist-demo (the default experiment, used without --preset or --config)")
+      ->check(CLI::IsMember(moco::preset_names()))->excludes(config);
   app.add_option("--set", cmd.sets, "Override one field, e.g. --set moco.momentum=0.999 (repeatable)");
   auto* steps = app.add_option("--steps", cmd.steps, "Total steps of the run to reach (the lr schedule keeps its length)")
                     ->check(CLI::PositiveNumber);

@@ -1,5 +1,6 @@
-// moco-workbench: the Qt desktop app. Opens on the last experiment shown (or MoCo v2 on
-// Fashion-MNIST, the synthetic set where Fashion-MNIST is not installed).
+// moco-workbench: the Qt desktop app. Opens on the last experiment shown (or the default experiment,
+// preset fashion-mnist-demo: MoCo v2 with τ 0.1 on Fashion-MNIST, the synthetic set where
+// Fashion-MNIST is not installed).
 #include <QApplication>
 #include <QCommandLineParser>
 

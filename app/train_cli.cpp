@@ -48,10 +48,14 @@ void apply_sets(Config& config, const std::vector<std::string>& sets) {
 }
 
 Config base_config(const TrainCommand& cmd) {
-  Config config = cmd.config_path.empty() ? preset_by_name(cmd.preset.empty() ? "v2" : cmd.preset)
+  Config config = cmd.config_path.empty() ? preset_by_name(cmd.preset.empty() ? "fashion-mnist-demo" : cmd.preset)
                                           : load_config_file(cmd.config_path);
   apply_sets(config, cmd.sets);
-  if (cmd.epochs > 0) config.run.epochs = cmd.epochs;
+  if (cmd.epochs > 0) {
+    config.run.epochs = cmd.epochs;
+    config.run.total_steps = 0;  // run.total_steps would win over the epochs asked for
+  }
+  require_data_path_used(config);
   return config;
 }
 
@@ -111,7 +115,7 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
                                                      : trainer.schedule_steps();
   loop.checkpoint_every = config.run.checkpoint_every;
   if (!cmd.quiet)
-    std::cerr << "moco-train: " << dataset->name << " (" << dataset->train.size() << " train images), "
+    std::cerr << "moco-train: " << dataset->name << (config.data.path.empty() ? "" : " from '" + config.data.path + "'") << " (" << dataset->train.size() << " train images), "
               << to_string(config.model.encoder) << "/" << to_string(config.model.head) << ", K " << config.moco.queue_size << ", batch "
               << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
               << " on " << describe_device(trainer.device()) << std::endl;

@@ -43,7 +43,7 @@ warmup=${WARMUP:-10}
 for rep in $(seq "$reps"); do
   for batch in 256 512; do
     common_ours=(--preset v2 --steps "$steps" --warmup "$warmup" --set model.encoder=resnet18_cifar --set augment.output_size=32
-                 --set optim.batch_size="$batch" --set run.device=cuda --set data.path="$data_dir")
+                 --set optim.batch_size="$batch" --set run.device=cuda --set data.dataset=fashion-mnist --set data.path="$data_dir")
     common_py=(--preset v2 --encoder resnet18_cifar --image-size 32 --batch "$batch" --device cuda --steps "$steps"
                --warmup "$warmup" --data-dir "$data_dir")
     for variant in ${OURS_VARIANTS:-e2e engine}; do

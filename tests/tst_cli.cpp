@@ -66,6 +66,16 @@ class TestCli : public QObject {
     QCOMPARE(QString::fromUtf8(jsonl.readAll()).count('\n'), 8);
   }
 
+  void epochsWinOverThePresetsStepCount() {
+    // fashion-mnist-demo sets run.total_steps; --epochs asks for a length in epochs instead.
+    const QString out = dir_.filePath("epochs");
+    QStringList args = kTiny;
+    args[args.indexOf("v2")] = "fashion-mnist-demo";
+    const auto trained = run_moco_train(args + QStringList{"--epochs", "1", "--out", out});
+    QVERIFY2(trained.code == 0, qPrintable(trained.err));
+    QCOMPARE(losses(out + "/metrics.csv").size(), 16 * 10 / 16);  // synthetic: 16 per class, 10 classes, batch 16
+  }
+
   void errorsAreClearAndNonZero_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("mentions");
@@ -74,6 +84,11 @@ class TestCli : public QObject {
     QTest::newRow("no out") << QStringList{"--preset", "v2"} << "--out";
     QTest::newRow("missing data") << QStringList{"--preset", "v2", "--set", "data.dataset=idx", "--set", "data.path=/nope",
                                                  "--out", dir_.filePath("nodata")} << "/nope";
+    // Where Fashion-MNIST is missing the preset falls back to the synthetic set; a folder given with
+    // --set data.path must not then be ignored (issue 12: a GPU benchmark trained on shapes).
+    QTest::newRow("path with synthetic") << QStringList{"--preset", "v2", "--set", "data.dataset=synthetic", "--set",
+                                                        "data.path=/data/mine", "--out", dir_.filePath("synthpath")}
+                                         << "data.path is '/data/mine' but data.dataset is synthetic";
     QTest::newRow("unknown download") << QStringList{"--download", "imagenet"} << "'imagenet' (known: cifar10, cifar100, stl10)";
   }
   void errorsAreClearAndNonZero() {

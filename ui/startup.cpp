@@ -10,7 +10,7 @@ std::pair<Config, QString> initialExperiment(const QString& file, const QString&
     try {
       return {load_config_file(file.toStdString()), {}};
     } catch (const std::exception& e) {
-      return {preset_v2(), QCoreApplication::translate("Startup", "Cannot open '%1': %2. Showing MoCo v2 instead.")
+      return {preset_fashion_mnist_demo(), QCoreApplication::translate("Startup", "Cannot open '%1': %2. Showing the default experiment instead.")
                                .arg(file, QString::fromUtf8(e.what()))};
     }
   }
@@ -18,12 +18,12 @@ std::pair<Config, QString> initialExperiment(const QString& file, const QString&
     try {
       return {config_from_json(rememberedJson.toStdString()), {}};
     } catch (const std::exception& e) {
-      return {preset_v2(), QCoreApplication::translate("Startup", "The experiment remembered from last time is unreadable (%1). "
-                                                                  "Showing MoCo v2 instead.")
+      return {preset_fashion_mnist_demo(), QCoreApplication::translate("Startup", "The experiment remembered from last time is unreadable (%1). "
+                                                                  "Showing the default experiment instead.")
                                .arg(QString::fromUtf8(e.what()))};
     }
   }
-  return {preset_v2(), {}};
+  return {preset_fashion_mnist_demo(), {}};
 }
 
 }  // namespace moco

@@ -153,7 +153,17 @@ Config preset_cifar10_demo();
 // SimCLR (Chen et al. 2020) as the end-to-end mechanism: NT-Xent over the 2N - 2 other views, τ 0.5,
 // MLP head, crop scale 0.08–1, no split BN.
 Config preset_simclr();
-// "v1", "v2", "cifar10-demo" or "simclr"; throws std::invalid_argument naming the preset otherwise.
+// The workbench's default experiment: v2 with τ 0.1 and a cosine schedule of 1 800 steps, the
+// recipe that beats the raw-pixel kNN floor on Fashion-MNIST within 15 minutes of a 2-core CPU
+// (LESSONS.md, "The default experiment").
+Config preset_fashion_mnist_demo();
+// Every preset preset_by_name knows, in menu order.
+const std::vector<std::string>& preset_names();
+// Throws std::invalid_argument when data.path names a folder that data.dataset would not read
+// (the synthetic set): a preset falls back to synthetic where Fashion-MNIST is missing, and a
+// folder named on a command line must then not be trained on as generated shapes without a word.
+void require_data_path_used(const Config& config);
+// One of preset_names(); throws std::invalid_argument naming the preset otherwise.
 Config preset_by_name(const std::string& name);
 // True when the preset brings its dataset (cifar10-demo), false for method recipes (v1, v2).
 bool preset_names_dataset(const std::string& name);

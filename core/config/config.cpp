@@ -74,12 +74,32 @@ Config preset_cifar10_demo() { return preset_from(presets::kCifar10Demo, /*names
 
 Config preset_simclr() { return preset_from(presets::kSimclr); }
 
+Config preset_fashion_mnist_demo() { return preset_from(presets::kFashionMnistDemo); }
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> names = {"v1", "v2", "cifar10-demo", "simclr", "fashion-mnist-demo"};
+  return names;
+}
+
 Config preset_by_name(const std::string& name) {
   if (name == "v1") return preset_v1();
   if (name == "v2") return preset_v2();
   if (name == "cifar10-demo") return preset_cifar10_demo();
   if (name == "simclr") return preset_simclr();
-  throw std::invalid_argument("unknown preset '" + name + "' (expected v1, v2, cifar10-demo or simclr)");
+  if (name == "fashion-mnist-demo") return preset_fashion_mnist_demo();
+  std::string known;
+  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown preset '" + name + "' (expected " + known + ")");
+}
+
+void require_data_path_used(const Config& config) {
+  if (config.data.dataset != DatasetName::Synthetic || config.data.path.empty()) return;
+  throw std::invalid_argument(
+      "data.path is '" + config.data.path + "' but data.dataset is synthetic, which reads no files" +
+      (fashion_mnist_installed() ? std::string()
+                                 : std::string(" (the preset chose it: Debian's Fashion-MNIST is not installed at ") +
+                                       kFashionMnistDir + "; apt install dataset-fashion-mnist)") +
+      ": name the dataset in that folder, e.g. --set data.dataset=fashion-mnist (or mnist, idx, cifar10, cifar100, stl10, folder)");
 }
 
 bool preset_names_dataset(const std::string& name) { return name == "cifar10-demo"; }
