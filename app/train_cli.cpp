@@ -55,7 +55,7 @@ Config base_config(const TrainCommand& cmd) {
     config.run.epochs = cmd.epochs;
     config.run.total_steps = 0;  // run.total_steps would win over the epochs asked for
   }
-  require_data_path_used(config);
+  require_data_path_used(config, cmd.sets);
   return config;
 }
 

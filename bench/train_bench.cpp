@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
       if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + s + "'");
       moco::set_config_value(config, s.substr(0, eq), s.substr(eq + 1));
     }
-    moco::require_data_path_used(config);
+    moco::require_data_path_used(config, sets);
     auto dataset = moco::load_dataset_shared(config.data);
     moco::Trainer trainer(config, dataset);
     auto sync = [&] {

@@ -143,6 +143,32 @@ class TestAnalysis : public QObject {
     QCOMPARE(jumpy.step().loss, twin.step().loss);
   }
 
+  void evaluationOnTheDeviceMatchesTheFeatureSets() {
+    // evaluate() and knn_monitor keep the features on the training device; the window's path goes
+    // through host FeatureSets. Both must give the same kNN and probe (issue 12, item 5).
+    Trainer t(test::tiny_config(), test::tiny_dataset());
+    for (int i = 0; i < 3; ++i) t.step();
+    EvalOptions o;
+    o.knn.k = 20;
+    o.health_count = 32;
+    o.consistency_steps = 2;
+    const auto report = evaluate(t, o);
+    const auto bank = extract_feature_set(t, Split::Bank), test = extract_feature_set(t, Split::Test);
+    const int64_t classes = int64_t(t.dataset().class_names.size());
+    const auto host_knn = knn_on_features(bank, test, classes, o.knn);
+    const auto host_probe = linear_probe(bank, test, classes, o.probe_options);
+    QCOMPARE(report.knn.top1, host_knn.top1);
+    QCOMPARE(report.knn.top5, host_knn.top5);
+    QCOMPARE(report.knn.step, int64_t(3));
+    QVERIFY2(std::abs(report.probe.top1 - host_probe.top1) < 1e-9,
+             qPrintable(QString("%1 vs %2").arg(report.probe.top1).arg(host_probe.top1)));
+    QCOMPARE(report.probe.step, int64_t(3));
+    QCOMPARE(knn_monitor(t, o.knn).top1, host_knn.top1);
+    // The floors run on the config's device (the CPU here) and the random encoder is the run's start.
+    const auto floors = knn_floors(t.config(), t.dataset(), o.knn);
+    QVERIFY(floors.pixel_knn_top1 > 0.1 && floors.random_encoder_knn_top1 > 0.1);
+  }
+
   void neighboursFindTheImageItself() {
     Trainer t(test::tiny_config(), test::tiny_dataset());
     t.step();

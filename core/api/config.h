@@ -159,10 +159,11 @@ Config preset_simclr();
 Config preset_fashion_mnist_demo();
 // Every preset preset_by_name knows, in menu order.
 const std::vector<std::string>& preset_names();
-// Throws std::invalid_argument when data.path names a folder that data.dataset would not read
-// (the synthetic set): a preset falls back to synthetic where Fashion-MNIST is missing, and a
-// folder named on a command line must then not be trained on as generated shapes without a word.
-void require_data_path_used(const Config& config);
+// Throws std::invalid_argument when one of the command line's `key=value` overrides names a
+// data.path that data.dataset would not read (the synthetic set): a preset falls back to synthetic
+// where Fashion-MNIST is missing, and a folder named on a command line must then not be trained on
+// as generated shapes without a word.
+void require_data_path_used(const Config& config, const std::vector<std::string>& overrides);
 // One of preset_names(); throws std::invalid_argument naming the preset otherwise.
 Config preset_by_name(const std::string& name);
 // True when the preset brings its dataset (cifar10-demo), false for method recipes (v1, v2).

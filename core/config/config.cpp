@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -92,8 +93,12 @@ Config preset_by_name(const std::string& name) {
   throw std::invalid_argument("unknown preset '" + name + "' (expected " + known + ")");
 }
 
-void require_data_path_used(const Config& config) {
-  if (config.data.dataset != DatasetName::Synthetic || config.data.path.empty()) return;
+void require_data_path_used(const Config& config, const std::vector<std::string>& overrides) {
+  const std::string prefix = "data.path=";
+  const bool path_named = std::any_of(overrides.begin(), overrides.end(), [&](const std::string& o) {
+    return o.size() > prefix.size() && o.compare(0, prefix.size(), prefix) == 0;
+  });
+  if (config.data.dataset != DatasetName::Synthetic || !path_named || config.data.path.empty()) return;
   throw std::invalid_argument(
       "data.path is '" + config.data.path + "' but data.dataset is synthetic, which reads no files" +
       (fashion_mnist_installed() ? std::string()

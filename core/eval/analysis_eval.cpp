@@ -3,6 +3,7 @@
 
 #include "api/analysis.h"
 #include "data/dataset.h"
+#include "eval/on_device.h"
 #include "train/trainer.h"
 
 namespace moco {
@@ -14,15 +15,20 @@ EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   const auto& d = trainer.dataset();
   if (auto why = labels_unavailable(d); !why.empty()) throw std::invalid_argument(why);
   const int64_t classes = int64_t(d.class_names.size());
-  auto bank = extract_feature_set(trainer, Split::Bank, first_indices(o.knn.bank_size, d.knn_bank().size()));
-  auto test = extract_feature_set(trainer, Split::Test, first_indices(o.knn.test_size, d.test.size()));
+  // Features stay on the training device for the kNN and the probe alike.
+  auto bank = device_features(trainer, Split::Bank, first_indices(o.knn.bank_size, d.knn_bank().size()));
+  auto test = device_features(trainer, Split::Test, first_indices(o.knn.test_size, d.test.size()));
   KnnOptions knn = o.knn;
-  knn.k = std::min(knn.k, bank.count);
-  r.knn = knn_on_features(bank, test, classes, knn);
+  knn.k = std::min(knn.k, bank.features.size(0));
+  r.knn = knn_on_tensors(bank.features, bank.labels, test.features, test.labels, classes, knn);
+  r.knn.step = r.step;
   // The kNN's time includes extracting the features, as knn_monitor's does (the probe reuses them).
   r.knn.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.probe.top1 = -1;
-  if (o.probe) r.probe = linear_probe(bank, test, classes, o.probe_options);
+  if (o.probe) {
+    r.probe = linear_probe_on_tensors(bank.features, bank.labels, test.features, test.labels, classes, o.probe_options);
+    r.probe.step = r.step;
+  }
   r.health = representation_health(trainer, o.health_count);
   r.consistency = queue_consistency(trainer, o.consistency_steps);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

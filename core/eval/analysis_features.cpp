@@ -5,6 +5,8 @@
 #include "api/analysis.h"
 #include "data/dataset.h"
 #include "eval/knn.h"
+#include "eval/on_device.h"
+#include "runtime/device.h"
 #include "train/trainer.h"
 
 namespace moco {
@@ -25,7 +27,7 @@ FeatureSet to_feature_set(const torch::Tensor& features, const ImageSplit& split
   f.step = step;
   f.count = features.size(0);
   f.dim = features.size(1);
-  auto values = features.contiguous().to(torch::kFloat32);
+  auto values = features.to(torch::kCPU, torch::kFloat32).contiguous();
   f.values.assign(values.data_ptr<float>(), values.data_ptr<float>() + values.numel());
   f.indices = indices;
   if (f.indices.empty())
@@ -64,18 +66,32 @@ FeatureSet extract_feature_set(Trainer& trainer, Split split, const std::vector<
   return to_feature_set(features, s, indices, split, head, trainer.steps_done());
 }
 
-KnnReport knn_on_features(const FeatureSet& bank, const FeatureSet& queries, int64_t classes, const KnnOptions& o) {
+DeviceFeatures device_features(Trainer& trainer, Split split, const std::vector<int64_t>& indices) {
+  const auto& s = split_of(trainer.dataset(), split);
+  return {extract_features(*trainer.model().query, select_rows(s.images, indices), trainer.augmenter(), trainer.device()),
+          select_rows(s.labels, indices)};
+}
+
+// kNN of labelled features on whatever device they are on (the bank's).
+KnnReport knn_on_tensors(const torch::Tensor& bank, const torch::Tensor& bank_labels, const torch::Tensor& queries,
+                         const torch::Tensor& query_labels, int64_t classes, const KnnOptions& o) {
   const auto start = Clock::now();
-  if (bank.count == 0) throw std::invalid_argument("kNN: the feature bank is empty");
-  if (o.k < 1 || o.k > bank.count)
-    throw std::invalid_argument("kNN: k = " + std::to_string(o.k) + " must be between 1 and the bank size " + std::to_string(bank.count));
-  auto result = knn_evaluate(as_tensor(bank), torch::tensor(bank.labels, torch::kInt64), as_tensor(queries),
-                             torch::tensor(queries.labels, torch::kInt64), classes, o.k, o.t);
+  if (bank.size(0) == 0) throw std::invalid_argument("kNN: the feature bank is empty");
+  if (o.k < 1 || o.k > bank.size(0))
+    throw std::invalid_argument("kNN: k = " + std::to_string(o.k) + " must be between 1 and the bank size " +
+                                std::to_string(bank.size(0)));
+  auto result = knn_evaluate(bank, bank_labels, queries, query_labels, classes, o.k, o.t);
   KnnReport r;
-  r.step = bank.step;
   r.top1 = result.top1;
   r.top5 = result.top5;
   r.seconds = seconds_since(start);
+  return r;
+}
+
+KnnReport knn_on_features(const FeatureSet& bank, const FeatureSet& queries, int64_t classes, const KnnOptions& o) {
+  auto r = knn_on_tensors(as_tensor(bank), torch::tensor(bank.labels, torch::kInt64), as_tensor(queries),
+                          torch::tensor(queries.labels, torch::kInt64), classes, o);
+  r.step = bank.step;
   return r;
 }
 
@@ -83,27 +99,39 @@ KnnReport knn_monitor(Trainer& trainer, const KnnOptions& o) {
   const auto start = Clock::now();
   const auto& d = trainer.dataset();
   if (auto why = labels_unavailable(d); !why.empty()) throw std::invalid_argument(why);
-  auto bank = extract_feature_set(trainer, Split::Bank, first_indices(o.bank_size, d.knn_bank().size()));
-  auto test = extract_feature_set(trainer, Split::Test, first_indices(o.test_size, d.test.size()));
-  auto r = knn_on_features(bank, test, int64_t(d.class_names.size()), o);
+  // The bank's features never leave the training device.
+  auto bank = device_features(trainer, Split::Bank, first_indices(o.bank_size, d.knn_bank().size()));
+  auto test = device_features(trainer, Split::Test, first_indices(o.test_size, d.test.size()));
+  auto r = knn_on_tensors(bank.features, bank.labels, test.features, test.labels, int64_t(d.class_names.size()), o);
+  r.step = trainer.steps_done();
   r.seconds = seconds_since(start);
   return r;
 }
 
 ProbeReport linear_probe(const FeatureSet& train, const FeatureSet& test, int64_t classes, const ProbeOptions& o) {
-  const auto start = Clock::now();
   if (train.count == 0 || test.count == 0) throw std::invalid_argument("linear probe: empty feature set");
   if (train.dim != test.dim) throw std::invalid_argument("linear probe: train and test features differ in dimension");
+  auto r = linear_probe_on_tensors(as_tensor(train), torch::tensor(train.labels, torch::kInt64), as_tensor(test),
+                                   torch::tensor(test.labels, torch::kInt64), classes, o);
+  r.step = train.step;
+  return r;
+}
+
+ProbeReport linear_probe_on_tensors(const torch::Tensor& train, const torch::Tensor& train_labels, const torch::Tensor& test,
+                                    const torch::Tensor& test_labels, int64_t classes, const ProbeOptions& o) {
+  const auto start = Clock::now();
+  if (train.size(0) == 0 || test.size(0) == 0) throw std::invalid_argument("linear probe: empty feature set");
   torch::NoGradGuard outer;
-  auto x = as_tensor(train).clone(), xt = as_tensor(test).clone();
+  const auto device = train.device();
+  auto x = train.to(torch::kFloat32).clone(), xt = test.to(device, torch::kFloat32).clone();
   if (!torch::isfinite(x).all().item<bool>() || !torch::isfinite(xt).all().item<bool>())
     throw std::invalid_argument("linear probe: features contain NaN or infinity");
-  auto y = torch::tensor(train.labels, torch::kInt64), yt = torch::tensor(test.labels, torch::kInt64);
+  auto y = train_labels.to(device), yt = test_labels.to(device);
   auto mean = x.mean(0, true), stdev = x.std(0, true, true).clamp_min(1e-6);
   x = (x - mean) / stdev;
   xt = (xt - mean) / stdev;
-  auto weight = torch::zeros({x.size(1), classes}, torch::requires_grad());
-  auto bias = torch::zeros({classes}, torch::requires_grad());
+  auto weight = torch::zeros({x.size(1), classes}, x.options().requires_grad(true));
+  auto bias = torch::zeros({classes}, x.options().requires_grad(true));
   // Multinomial logistic regression is smooth and convex: L-BFGS with a strong-Wolfe line search
   // reaches its optimum in a few dozen full-batch evaluations, where Adam needed hundreds.
   torch::optim::LBFGS optimizer({weight, bias}, torch::optim::LBFGSOptions(1.0)
@@ -121,7 +149,6 @@ ProbeReport linear_probe(const FeatureSet& train, const FeatureSet& test, int64_
     });
   }
   ProbeReport r;
-  r.step = train.step;
   r.top1 = ((xt.mm(weight) + bias).argmax(1) == yt).to(torch::kFloat64).mean().item<double>();
   r.seconds = seconds_since(start);
   return r;
@@ -141,15 +168,19 @@ Floors knn_floors(const Config& config, const ImageDataset& d, const KnnOptions&
     test_images = test_images.slice(0, 0, o.test_size);
     test_labels = test_labels.slice(0, 0, o.test_size);
   }
+  // On the run's device: a ResNet-18 over 70 000 images took minutes on a 16-core host's CPU
+  // beside an idle GPU (issue 12).
+  const torch::Device device = resolve_device(config.run.device);
   auto [mean, stdev] = channel_stats(d.train.images);
   Augmenter prep(config.augment, d.channels(), d.height(), d.width(), mean, stdev);
   const int64_t classes = int64_t(d.class_names.size());
   Floors f;
-  f.pixel_knn_top1 = knn_evaluate(pixel_features(bank_images, prep), bank_labels, pixel_features(test_images, prep),
-                                  test_labels, classes, std::min(o.k, bank_images.size(0)), o.t)
+  f.pixel_knn_top1 = knn_evaluate(pixel_features(bank_images.to(device), prep), bank_labels,
+                                  pixel_features(test_images.to(device), prep), test_labels, classes,
+                                  std::min(o.k, bank_images.size(0)), o.t)
                          .top1;
   auto encoder = initial_encoder(config, d.channels(), config.run.seed);  // what a run with this seed starts from
-  const torch::Device device = torch::kCPU;
+  encoder->to(device);
   f.random_encoder_knn_top1 =
       knn_evaluate(extract_features(*encoder, bank_images, prep, device), bank_labels,
                    extract_features(*encoder, test_images, prep, device), test_labels, classes,

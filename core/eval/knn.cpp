@@ -16,11 +16,15 @@ torch::Tensor knn_scores(const torch::Tensor& bank, const torch::Tensor& bank_la
   if (bank.size(1) != queries.size(1)) throw std::invalid_argument("kNN: bank and query features differ in dimension");
   if (!torch::isfinite(bank).all().item<bool>() || !torch::isfinite(queries).all().item<bool>())
     throw std::invalid_argument("kNN: features contain NaN or infinity");
+  // Everything on the bank's device: on a GPU the bank stays there and each chunk's similarities
+  // and top-k are computed there too.
+  const auto labels = bank_labels.to(bank.device());
+  const auto bank_t = bank.t();
   std::vector<torch::Tensor> chunks;
   for (int64_t start = 0; start < queries.size(0); start += kQueryChunk) {
-    auto sim = queries.slice(0, start, start + kQueryChunk).mm(bank.t());
+    auto sim = queries.slice(0, start, start + kQueryChunk).to(bank.device()).mm(bank_t);
     auto [top_sim, top_idx] = sim.topk(k, 1);
-    auto top_labels = bank_labels.index_select(0, top_idx.reshape(-1)).view(top_idx.sizes());
+    auto top_labels = labels.index_select(0, top_idx.reshape(-1)).view(top_idx.sizes());
     auto weights = (top_sim / t).exp();
     auto scores = torch::zeros({sim.size(0), classes}, weights.options());
     chunks.push_back(scores.scatter_add_(1, top_labels, weights));
@@ -32,7 +36,7 @@ KnnResult knn_evaluate(const torch::Tensor& bank, const torch::Tensor& bank_labe
                        const torch::Tensor& query_labels, int64_t classes, int64_t k, double t) {
   auto scores = knn_scores(bank, bank_labels, queries, classes, k, t);
   auto ranked = std::get<1>(scores.sort(int64_t(1), /*descending=*/true));
-  auto hit = ranked == query_labels.view({-1, 1});
+  auto hit = ranked == query_labels.to(ranked.device()).view({-1, 1});
   KnnResult r;
   r.top1 = hit.select(1, 0).to(torch::kFloat64).mean().item<double>();
   r.top5 = hit.slice(1, 0, std::min<int64_t>(5, classes)).any(1).to(torch::kFloat64).mean().item<double>();
@@ -48,7 +52,7 @@ torch::Tensor extract_features(EncoderImpl& encoder, const torch::Tensor& images
   for (int64_t start = 0; start < images.size(0); start += batch) {
     auto x = preprocess.prepare(images.slice(0, start, start + batch).to(device));
     auto f = head ? encoder.forward(x) : encoder.features(x);
-    out.push_back(l2_normalize(f).cpu());
+    out.push_back(l2_normalize(f));
   }
   encoder.train(was_training);
   return torch::cat(out);
