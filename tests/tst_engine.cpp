@@ -221,7 +221,14 @@ class TestEngine : public QObject {
     Trainer bf16(c, test::tiny_dataset());
     QCOMPARE(bf16.model().precision(), Precision::Bf16);
     for (int i = 0; i < 2; ++i) {
-      const double a = fp32.step().loss, b = bf16.step().loss;
+      const double a = fp32.step().loss;
+      double b = 0;
+      try {
+        b = bf16.step().loss;
+      } catch (const c10::Error& e) {  // oneDNN's bf16 kernels need AVX-512 (BW, VL, DQ) on LibTorch 1.13
+        if (QString(e.what_without_backtrace()).contains("bf16")) QSKIP(e.what_without_backtrace());
+        throw;
+      }
       QVERIFY2(std::isfinite(b) && std::abs(b - a) <= 2e-2 * std::abs(a), qPrintable(QString("fp32 %1 bf16 %2").arg(a).arg(b)));
       QVERIFY2(a != b, "the bf16 loss equals fp32's: autocast did not run");
     }

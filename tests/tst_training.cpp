@@ -94,11 +94,12 @@ class TestTraining : public QObject {
       int64_t recorded = 0, settled_before = 0;
       LoopHooks hooks;
       hooks.before_step = [&](const LoopHooks::Settle& settle) {
+        bool going_on = true;
         if (trainer.steps_done() == 4) {  // a pause after step 4: its metrics are shown first
-          settle();
+          going_on = settle();
           settled_before = recorded;
         }
-        return true;
+        return going_on;
       };
       hooks.after_step = [&](const StepMetrics& m) { QCOMPARE(m.step, ++recorded); };
       QVERIFY(run_training(trainer, {7, 3}, hooks, &writer).end == LoopEnd::Finished);

@@ -9,7 +9,7 @@ GradScaler::GradScaler(torch::Device device)
 torch::Tensor GradScaler::unscale(const std::vector<torch::Tensor>& params) {
   torch::NoGradGuard no_grad;
   auto found_inf = torch::zeros({1}, scale_.options());
-  const auto inv_scale = scale_.double().reciprocal().to(torch::kFloat32);
+  const auto inv_scale = scale_.to(torch::kFloat64).reciprocal().to(torch::kFloat32);
   std::vector<torch::Tensor> grads;
   for (const auto& p : params)
     if (p.grad().defined()) grads.push_back(p.grad());

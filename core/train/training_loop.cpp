@@ -17,13 +17,14 @@ LoopResult run_training(Trainer& trainer, const LoopOptions& options, const Loop
     }
   };
   const LoopHooks::Settle settle = [&] {
-    if (diverged) return;
+    if (diverged) return false;
     try {
       trainer.settle();
     } catch (const NonFiniteLossError& e) {
       diverged = e.what();
     }
     drain();
+    return !diverged;
   };
   while (!diverged && trainer.steps_done() < options.stop_at_step) {
     if (hooks.before_step && !hooks.before_step(settle)) {

@@ -26,9 +26,9 @@ struct LoopOptions {
 
 struct LoopHooks {
   // Reads and records the step still pending (deferred metrics), so that what follows sees a step
-  // known to be finite and every metric so far; a non-finite loss it finds ends the run as Diverged
-  // once before_step returns.
-  using Settle = std::function<void()>;
+  // known to be finite and every metric so far. False when it found a non-finite loss: the run
+  // ends as Diverged once before_step returns (which should then return at once).
+  using Settle = std::function<bool()>;
   // Before every step: false ends the run as Stopped. May block (a paused session waits here) and
   // may use the trainer (jobs run between steps): it calls `settle` before doing either.
   std::function<bool(const Settle& settle)> before_step;

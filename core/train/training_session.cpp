@@ -111,7 +111,7 @@ struct TrainingSession::Impl {
       if (stop_requested) return false;
       if (!jobs.empty()) {
         lock.unlock();
-        settle();
+        if (!settle()) return true;  // diverged: the loop ends the run
         run_jobs();
         lock.lock();
         continue;
@@ -126,7 +126,7 @@ struct TrainingSession::Impl {
       }
       if (trainer->steps_pending() > 0) {  // show the last step before waiting
         lock.unlock();
-        settle();
+        if (!settle()) return true;  // diverged: the loop ends the run
         lock.lock();
         continue;
       }
