@@ -120,6 +120,8 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
               << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
               << " on " << describe_device(trainer.device()) << std::endl;
 
+  // An evaluation at step N must see the model of step N, not of the step already queued after it.
+  if (evaluating) loop.settle_every = cmd.eval_every;
   EvalOptions eval;
   eval.knn.bank_size = cmd.eval_bank;
   eval.knn.test_size = cmd.eval_test;
@@ -141,7 +143,7 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
                    report.consistency.mean_cosine, report.seconds);
   };
   LoopHooks hooks;
-  hooks.before_step = [] { return !g_stop.load(); };
+  hooks.before_step = [](const LoopHooks::Settle&) { return !g_stop.load(); };
   hooks.after_step = [&](const StepMetrics& m) {
     if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
     if (evaluating && cmd.eval_every > 0 && m.step % cmd.eval_every == 0) evaluate_now();

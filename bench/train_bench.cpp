@@ -23,6 +23,7 @@
 #include "data/dataset.h"
 #include "runtime/device.h"
 #include "runtime/rng.h"
+#include "runtime/sync_counter.h"
 #include "train/trainer.h"
 #include "train/training_loop.h"
 
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
   app.add_option("--json-out", json_out);
   bool masked = false;
   app.add_flag("--masked", masked, "Augment with the masked (GPU) implementation even on the CPU");
+  std::string deferred = "auto";
+  app.add_option("--deferred-metrics", deferred, "Read each step's metrics a step late: auto (on CUDA), on or off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   CLI11_PARSE(app, argc, argv);
   try {
     moco::Config config = moco::preset_by_name(preset);
@@ -74,7 +78,9 @@ int main(int argc, char** argv) {
     }
     moco::require_data_path_used(config, sets);
     auto dataset = moco::load_dataset_shared(config.data);
-    moco::Trainer trainer(config, dataset);
+    moco::TrainerOptions options;
+    if (deferred != "auto") options.deferred_metrics = deferred == "on";
+    moco::Trainer trainer(config, dataset, options);
     auto sync = [&] {
       if (trainer.device().is_cuda()) torch::cuda::synchronize();
     };
@@ -102,13 +108,24 @@ int main(int argc, char** argv) {
         if (result.end != moco::LoopEnd::Finished) throw std::runtime_error(result.message);
       } else {
         for (int64_t i = 0; i < n; ++i) {
-          if (mode == "engine") losses.push_back(trainer.step_on_views(fixed).loss);
+          if (mode == "engine") trainer.advance_on_views(fixed);
           else trainer.next_views();
         }
+        trainer.settle();
+        for (const auto& m : trainer.take_metrics()) losses.push_back(m.loss);
       }
       sync();
     };
-    run(warmup);
+    // The last few warm-up steps count the calls that make the host wait for the device (item(),
+    // blocking copies to the host ...): outside the timing, whose callback would slow it.
+    const int64_t counted = mode == "augment" || mode == "knn" ? 0 : std::min<int64_t>(warmup, 3);
+    run(warmup - counted);
+    double syncs_per_step = -1;  // not measured
+    if (counted > 0) {
+      moco::SyncCounter counter;
+      run(counted);
+      syncs_per_step = double(counter.count()) / double(counted);
+    }
     losses.clear();
     int64_t ops_per_view = -1;
     if (mode == "augment") {  // one counted view outside the timing: the callback costs time
@@ -146,7 +163,11 @@ int main(int argc, char** argv) {
                           {"peak_rss_self_mib", double(usage.ru_maxrss) / 1024.0},
                           {"loss_last10_mean", mode == "augment" ? 0.0 : last10},
                           {"augmentation", masked ? "masked" : "auto"},
-                          {"aten_ops_per_view", ops_per_view}};
+                          {"aten_ops_per_view", ops_per_view},
+                          {"deferred_metrics", trainer.deferred_metrics()},
+                          {"precision", moco::to_string(trainer.model().precision())},
+                          {"channels_last", trainer.model().channels_last()},
+                          {"syncs_per_step", syncs_per_step}};
     std::cout << out.dump() << std::endl;
     if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
     return 0;

@@ -110,6 +110,43 @@ class TestConfig : public QObject {
     QCOMPARE(back.run.seed, uint64_t(42));
   }
 
+  // run.precision and run.channels_last travel with the config (a checkpoint stores it), and
+  // --set spells them as the JSON does.
+  void precisionRoundTripsAndDefaultsToAuto() {
+    QCOMPARE(Config{}.run.precision, Precision::Auto);
+    QVERIFY(Config{}.run.channels_last);
+    for (auto p : {Precision::Auto, Precision::Fp32, Precision::Bf16, Precision::Fp16}) {
+      Config c;
+      c.run.device = DeviceChoice::Cuda;
+      c.run.precision = p;
+      c.run.channels_last = false;
+      const Config back = config_from_json(to_json(c));
+      QCOMPARE(back.run.precision, p);
+      QVERIFY(!back.run.channels_last);
+    }
+    Config c;
+    set_config_value(c, "run.precision", "bf16");
+    QCOMPARE(c.run.precision, Precision::Bf16);
+    QCOMPARE(to_string(Precision::Fp16), std::string("fp16"));
+    QVERIFY_EXCEPTION_THROWN(set_config_value(c, "run.precision", "fp8"), std::invalid_argument);
+  }
+
+  // CPU autocast has no fp16: refused at the field, with what to choose instead.
+  void fp16OnTheCpuIsRefused() {
+    Config c = preset_v2();
+    c.run.device = DeviceChoice::Cpu;
+    c.run.precision = Precision::Fp16;
+    const auto issues = validate(c);
+    QCOMPARE(int(issues.size()), 1);
+    QCOMPARE(issues[0].field, std::string("run.precision"));
+    QVERIFY(issues[0].message.find("bf16") != std::string::npos);
+    c.run.precision = Precision::Bf16;
+    QVERIFY(validate(c).empty());
+    c.run.device = DeviceChoice::Cuda;
+    c.run.precision = Precision::Fp16;
+    QVERIFY(validate(c).empty());
+  }
+
   void missingKeysKeepDefaults() {
     const Config c = config_from_json(R"({"moco": {"queue_size": 128}})");
     QCOMPARE(c.moco.queue_size, int64_t(128));

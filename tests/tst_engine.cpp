@@ -5,7 +5,10 @@
 #include "model/moco_model.h"
 #include "runtime/rng.h"
 #include "model/split_batchnorm.h"
+#include "runtime/autocast.h"
+#include "runtime/sync_counter.h"
 #include "test_support.h"
+#include "train/grad_scaler.h"
 #include "train/trainer.h"
 
 using namespace moco;
@@ -206,6 +209,97 @@ class TestEngine : public QObject {
     const auto m = trainer.step();
     QCOMPARE(trainer.model().queue.pointer(), int64_t(32));
     QCOMPARE(m.chance_loss, 2 * std::log(65.0));
+  }
+
+  // run.precision bf16 runs the encoders under CPU autocast: the first step's loss, from the same
+  // weights and views as an fp32 twin, is close to it (bf16 keeps 8 bits of mantissa) but not equal.
+  void bf16StepIsCloseToFp32() {
+    Config c = test::tiny_config();
+    c.run.precision = Precision::Fp32;
+    Trainer fp32(c, test::tiny_dataset());
+    c.run.precision = Precision::Bf16;
+    Trainer bf16(c, test::tiny_dataset());
+    QCOMPARE(bf16.model().precision(), Precision::Bf16);
+    for (int i = 0; i < 2; ++i) {
+      const double a = fp32.step().loss;
+      double b = 0;
+      try {
+        b = bf16.step().loss;
+      } catch (const c10::Error& e) {  // oneDNN's bf16 kernels need AVX-512 (BW, VL, DQ) on LibTorch 1.13
+        if (QString(e.what_without_backtrace()).contains("bf16")) QSKIP(e.what_without_backtrace());
+        throw;
+      }
+      QVERIFY2(std::isfinite(b) && std::abs(b - a) <= 2e-2 * std::abs(a), qPrintable(QString("fp32 %1 bf16 %2").arg(a).arg(b)));
+      QVERIFY2(a != b, "the bf16 loss equals fp32's: autocast did not run");
+    }
+    // What the step leaves behind stays fp32: parameters, BN statistics, the queue.
+    for (const auto& p : bf16.model().query->parameters()) QCOMPARE(p.scalar_type(), torch::kFloat32);
+    for (const auto& b : bf16.model().key->buffers())
+      if (b.is_floating_point()) QCOMPARE(b.scalar_type(), torch::kFloat32);
+    QCOMPARE(bf16.model().queue.keys().scalar_type(), torch::kFloat32);
+    QVERIFY(!autocast_enabled(torch::kCPU));  // the guard put the thread's state back
+  }
+
+  // auto is fp32 on the CPU; fp16 is refused there (a device 'auto' that resolves to the CPU too).
+  void precisionResolvesForTheDevice() {
+    Config c = test::tiny_config();
+    QCOMPARE(c.run.precision, Precision::Auto);
+    QCOMPARE(Trainer(c, test::tiny_dataset()).model().precision(), Precision::Fp32);
+    c.run.device = DeviceChoice::Auto;
+    c.run.precision = Precision::Fp16;
+    if (torch::cuda::is_available()) QSKIP("this machine has CUDA: 'auto' is not the CPU here");
+    try {
+      Trainer t(c, test::tiny_dataset());
+      QFAIL("expected fp16 on the CPU to be refused");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(QString(e.what()).contains("run.precision"), e.what());
+    }
+  }
+
+  // The fp16 loss scaler (its plain-operation path, which the CPU runs): an overflowing gradient
+  // is reported and halves the scale; clean steps leave it; gradients come back unscaled.
+  void gradScalerBacksOffOnOverflow() {
+    GradScaler scaler(torch::kCPU);
+    auto w = torch::ones({3}, torch::requires_grad());
+    scaler.scale((w * 2).sum()).backward();
+    auto found = scaler.unscale({w});
+    QCOMPARE(found.item<float>(), 0.0f);
+    QVERIFY(torch::allclose(w.grad(), torch::full({3}, 2.0)));
+    scaler.update(found);
+    QCOMPARE(scaler.scale_tensor().item<float>(), float(GradScaler::kInitScale));
+    QCOMPARE(scaler.growth_tracker().item<int>(), 1);
+    w.mutable_grad().fill_(std::numeric_limits<float>::infinity());
+    found = scaler.unscale({w});
+    QCOMPARE(found.item<float>(), 1.0f);
+    scaler.update(found);
+    QCOMPARE(scaler.scale_tensor().item<float>(), float(GradScaler::kInitScale * GradScaler::kBackoffFactor));
+    QCOMPARE(scaler.growth_tracker().item<int>(), 0);
+  }
+
+  // Deferred metrics leave the host free during a step: no item() or other synchronising call in
+  // a deferred step (on views made beforehand), where the immediate step needs one for its loss.
+  void deferredStepDoesNotSynchronise() {
+    Trainer immediate(test::tiny_config(), test::tiny_dataset(), {false});
+    Trainer deferred(test::tiny_config(), test::tiny_dataset(), {true});
+    const auto views = immediate.next_views(), same = deferred.next_views();
+    int64_t immediate_syncs = 0, deferred_syncs = 0;
+    {
+      SyncCounter counter;
+      immediate.advance_on_views(views);
+      immediate_syncs = counter.count();
+    }
+    {
+      SyncCounter counter;
+      deferred.advance_on_views(same);
+      deferred.advance_on_views(same);  // reads the first step's metrics
+      deferred_syncs = counter.count();
+    }
+    QCOMPARE(deferred_syncs, int64_t(0));
+    QVERIFY(immediate_syncs >= 1);
+    deferred.settle();
+    const auto a = immediate.take_metrics(), b = deferred.take_metrics();
+    QCOMPARE(int(b.size()), 2);
+    QCOMPARE(b[0].loss, a[0].loss);
   }
 
   void tooLargeQueueIsWarnedAbout() {

@@ -42,7 +42,7 @@ class TestTraining : public QObject {
     Trainer trainer(test::tiny_config(), test::tiny_dataset());
     int asked = 0;
     LoopHooks hooks;
-    hooks.before_step = [&] { return ++asked <= 3; };
+    hooks.before_step = [&](const LoopHooks::Settle&) { return ++asked <= 3; };
     QVERIFY(run_training(trainer, {50, 0}, hooks, nullptr).end == LoopEnd::Stopped);
     QCOMPARE(trainer.steps_done(), int64_t(3));
   }
@@ -79,6 +79,96 @@ class TestTraining : public QObject {
     Trainer resumed(test::tiny_config(), test::tiny_dataset());
     resumed.load_checkpoint(writer.folder().checkpoint());
     QCOMPARE(resumed.steps_done(), int64_t(2));
+  }
+
+  // Deferred metrics (read a step late, as on a GPU) write the same run folder as immediate ones:
+  // one row per step, in order, equal values, the last step included, and checkpoints at the same
+  // steps; pausing through before_step's settle shows every step taken so far.
+  void deferredMetricsWriteTheSameRows() {
+    QTemporaryDir dir;
+    std::vector<std::vector<double>> rows[2];
+    for (int deferred = 0; deferred < 2; ++deferred) {
+      Trainer trainer(test::tiny_config(), test::tiny_dataset(), {deferred == 1});
+      QCOMPARE(trainer.deferred_metrics(), deferred == 1);
+      RunWriter writer(RunFolder(dir.filePath(QString("run%1").arg(deferred)).toStdString()), trainer);
+      int64_t recorded = 0, settled_before = 0;
+      LoopHooks hooks;
+      hooks.before_step = [&](const LoopHooks::Settle& settle) {
+        bool going_on = true;
+        if (trainer.steps_done() == 4) {  // a pause after step 4: its metrics are shown first
+          going_on = settle();
+          settled_before = recorded;
+        }
+        return going_on;
+      };
+      hooks.after_step = [&](const StepMetrics& m) { QCOMPARE(m.step, ++recorded); };
+      QVERIFY(run_training(trainer, {7, 3}, hooks, &writer).end == LoopEnd::Finished);
+      QCOMPARE(settled_before, int64_t(4));
+      QCOMPARE(trainer.steps_pending(), int64_t(0));
+      for (const auto& m : writer.folder().read().metrics) {
+        auto values = metric_values(m);
+        values.resize(values.size() - 2);  // step_seconds and images_per_second are timings
+        rows[deferred].push_back(values);
+      }
+    }
+    QCOMPARE(int(rows[0].size()), 7);
+    QVERIFY(rows[0] == rows[1]);
+  }
+
+  // A NaN found a step late still leaves everything as it was before the bad step — parameters, BN
+  // statistics, queue, SGD momentum, step count — and training then goes on exactly like a twin
+  // that never saw it (which reads its metrics at once).
+  void deferredNonFiniteStepIsUndoneExactly() {
+    Trainer t(test::tiny_config(), test::tiny_dataset(), {true}), twin(test::tiny_config(), test::tiny_dataset());
+    QVERIFY(!twin.deferred_metrics());
+    QCOMPARE(t.step().loss, twin.step().loss);
+    auto state = [](Trainer& trainer) {
+      std::vector<torch::Tensor> tensors;
+      for (auto* encoder : {&trainer.model().query, &trainer.model().key}) {
+        for (const auto& p : (*encoder)->parameters()) tensors.push_back(p.detach().clone());
+        for (const auto& b : (*encoder)->buffers()) tensors.push_back(b.clone());
+      }
+      const auto& q = trainer.model().queue;
+      for (const auto& x : {q.keys(), q.written_at(), q.sample_ids(), q.batch_rows()}) tensors.push_back(x.clone());
+      return tensors;
+    };
+    const auto before = state(t);
+    const double tau = t.config().moco.temperature;
+    t.set_temperature(1e-300);  // step 2's logits overflow
+    t.advance();                // applied: NaN gradients reach the weights; not read yet
+    QCOMPARE(t.steps_done(), int64_t(2));
+    QVERIFY(!torch::equal(state(t).front(), before.front()));
+    try {
+      t.advance();  // step 3 is queued on the broken weights, then step 2 is read
+      QFAIL("expected NonFiniteLossError");
+    } catch (const NonFiniteLossError& e) {
+      QVERIFY2(QString(e.what()).contains("at step 2"), e.what());
+    }
+    QCOMPARE(t.steps_done(), int64_t(1));
+    QCOMPARE(t.steps_pending(), int64_t(0));
+    const auto after = state(t);
+    QCOMPARE(after.size(), before.size());
+    for (size_t i = 0; i < before.size(); ++i) QVERIFY2(torch::equal(before[i], after[i]), qPrintable(QString::number(i)));
+    QCOMPARE(t.model().queue.pointer(), twin.model().queue.pointer());
+    // The SGD momentum buffers too: the next steps match the twin's bit for bit.
+    t.set_temperature(tau);
+    for (int i = 0; i < 2; ++i) QCOMPARE(t.step().loss, twin.step().loss);
+  }
+
+  // In the loop: a deferred run diverges as an immediate one does, with the rows before the bad step.
+  void deferredDivergenceEndsTheLoop() {
+    QTemporaryDir dir;
+    Trainer trainer(test::tiny_config(), test::tiny_dataset(), {true});
+    RunWriter writer(RunFolder(dir.filePath("run").toStdString()), trainer);
+    LoopHooks hooks;
+    hooks.after_step = [&](const StepMetrics& m) {
+      if (m.step == 2) trainer.set_temperature(1e-300);  // step 2 is a checkpoint step: read at once
+    };
+    const LoopResult result = run_training(trainer, {10, 2}, hooks, &writer);
+    QVERIFY(result.end == LoopEnd::Diverged);
+    QVERIFY2(QString::fromStdString(result.message).contains("step 3"), result.message.c_str());
+    QCOMPARE(trainer.steps_done(), int64_t(2));
+    QCOMPARE(int(writer.folder().read().metrics.size()), 2);
   }
 };
 

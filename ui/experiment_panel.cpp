@@ -225,6 +225,10 @@ QWidget* ExperimentPanel::buildRun() {
   device->setItemText(int(DeviceChoice::Auto), cuda ? tr("auto (CUDA: available)") : tr("auto (CPU: no CUDA GPU seen)"));
   if (!cuda) device->setItemText(int(DeviceChoice::Cuda), tr("CUDA (not available)"));
   b.addRow(form, "run.device");
+  b.addField("run.precision");
+  b.addRow(form, "run.precision");
+  b.addField("run.channels_last", tr("on CUDA"));
+  b.addRow(form, "run.channels_last");
   b.addInt("run.threads")->setSpecialValueText(tr("all cores"));
   b.addRow(form, "run.threads");
   b.addInt("run.checkpoint_every")->setSpecialValueText(tr("only at the end"));

@@ -264,10 +264,11 @@ class SplitBatchNorm2d(nn.BatchNorm2d):
         if self.training or not self.track_running_stats:
             running_mean_split = self.running_mean.repeat(self.num_splits)
             running_var_split = self.running_var.repeat(self.num_splits)
+            # reshape, not view: a channels-last input is not contiguous in NCHW order.
             outcome = F.batch_norm(
-                input.view(-1, C * self.num_splits, H, W), running_mean_split, running_var_split,
+                input.reshape(-1, C * self.num_splits, H, W), running_mean_split, running_var_split,
                 self.weight.repeat(self.num_splits), self.bias.repeat(self.num_splits),
-                True, self.momentum, self.eps).view(N, C, H, W)
+                True, self.momentum, self.eps).reshape(N, C, H, W)
             self.running_mean.data.copy_(running_mean_split.view(self.num_splits, C).mean(dim=0))
             self.running_var.data.copy_(running_var_split.view(self.num_splits, C).mean(dim=0))
             return outcome
@@ -314,9 +315,13 @@ class Encoder(nn.Module):
 
 
 class MoCo(nn.Module):
-    def __init__(self, encoder_name, in_channels, mlp, queue_size, tau):
+    def __init__(self, encoder_name, in_channels, mlp, queue_size, tau, amp_dtype=None, channels_last=False):
         super().__init__()
         self.tau = tau
+        # Autocast of the encoders' forward passes (None: fp32), as run.precision; the encoders'
+        # outputs go back to float, so logits, loss and queue stay fp32 as in the C++ engine.
+        self.amp_dtype = amp_dtype
+        self.channels_last = channels_last
         self.encoder_q = Encoder(encoder_name, in_channels, mlp)
         self.encoder_k = copy.deepcopy(self.encoder_q)  # f_k starts as a copy of f_q
         for p in self.encoder_k.parameters():
@@ -329,17 +334,23 @@ class MoCo(nn.Module):
         for p_q, p_k in zip(self.encoder_q.parameters(), self.encoder_k.parameters()):
             p_k.mul_(MOMENTUM).add_(p_q, alpha=1.0 - MOMENTUM)
 
+    def encode(self, encoder, x):
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        with torch.autocast(x.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
+            return encoder(x).float()
+
     @torch.no_grad()
     def encode_keys(self, x_k):
         # Shuffling across the BN splits keeps a sample's key and query out of the same BN group.
         shuffle = torch.randperm(x_k.shape[0], device=x_k.device)
         unshuffle = shuffle.argsort()
-        k = F.normalize(self.encoder_k(x_k.index_select(0, shuffle)), dim=1)
+        k = F.normalize(self.encode(self.encoder_k, x_k.index_select(0, shuffle)), dim=1)
         return k.index_select(0, unshuffle)
 
     def forward(self, x_q, x_k):
         """InfoNCE loss of a batch and its keys (enqueue them after the backward pass)."""
-        q = F.normalize(self.encoder_q(x_q), dim=1)
+        q = F.normalize(self.encode(self.encoder_q, x_q), dim=1)
         self.momentum_update()
         k = self.encode_keys(x_k)
         positive = (q * k).sum(1, keepdim=True)
@@ -420,6 +431,10 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch.set_num_threads")
     p.add_argument("--workers", type=int, default=2, help="DataLoader workers ('users' only)")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    p.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32",
+                   help="autocast of the encoders (fp16: CUDA only, with a GradScaler), as run.precision")
+    p.add_argument("--channels-last", action="store_true",
+                   help="weights and views in channels-last memory (CUDA), as run.channels_last")
     p.add_argument("--image-size", type=int, default=0,
                    help="side of the augmented views (default 28 for small_cnn, 32 for resnet18_cifar)")
     p.add_argument("--data-dir", default=DEFAULT_DATA_DIR)
@@ -439,6 +454,8 @@ def parse_args(argv):
         problems.append(f"--queue {args.queue}: need at least 1")
     if args.threads < 1:
         problems.append(f"--threads {args.threads}: need at least 1")
+    if args.precision == "fp16" and args.device != "cuda":
+        problems.append("--precision fp16: needs --device cuda (CPU autocast supports bf16 only)")
     if args.device == "cuda" and not torch.cuda.is_available():
         problems.append("--device cuda: this torch has no usable CUDA (Debian's python3-torch is CPU-only)")
     if problems:
@@ -470,8 +487,14 @@ def main(argv=None):
     mean, std = pixel_mean_std(images)
 
     preset = PRESETS[args.preset]
-    model = MoCo(args.encoder, images.shape[1], preset["mlp"], args.queue, preset["tau"]).to(args.device)
+    amp_dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[args.precision]
+    model = MoCo(args.encoder, images.shape[1], preset["mlp"], args.queue, preset["tau"], amp_dtype,
+                 args.channels_last).to(args.device)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     model.train()
+    # fp16 only: dynamic loss scaling (bf16 has fp32's range).
+    scaler = torch.cuda.amp.GradScaler(enabled=args.precision == "fp16")
     optimizer = torch.optim.SGD(model.encoder_q.parameters(), lr=BASE_LR, momentum=0.9, weight_decay=5e-4)
 
     stop_workers = None
@@ -495,11 +518,15 @@ def main(argv=None):
             group["lr"] = lr
         loss, keys = model(x_q, x_k)
         optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)  # skips the step on inf/NaN gradients (fp16); plain step otherwise
+        scaler.update()
         model.enqueue(keys)
-        losses.append(loss.item())  # a sync point per step, as the C++ trainer's loss check
+        # Kept on the device and read after the run: no host synchronisation per step, as the C++
+        # trainer's deferred metrics on a GPU.
+        losses.append(loss.detach())
     sync(args.device)
+    losses = torch.stack(losses).double().tolist()
     seconds = time.perf_counter() - start
 
     # Operators called per augmented view (one more batch, outside the timing; top level, views
@@ -539,6 +566,8 @@ def main(argv=None):
         "loss_last10_mean": sum(last) / len(last),
         "chance_loss": math.log(args.queue + 1),
         "aten_ops_per_view": ops_per_view,
+        "precision": args.precision,
+        "channels_last": args.channels_last,
     }
     text = json.dumps(result, indent=2)
     print(text)

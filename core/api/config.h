@@ -22,6 +22,8 @@ enum class EncoderArch { SmallCnn, Resnet18Cifar };        // "small_cnn", "resn
 enum class HeadType { Linear, Mlp };                       // "linear" (v1), "mlp" (v2)
 enum class LrSchedule { Cosine, Step, Constant };          // "cosine", "step", "constant"
 enum class DeviceChoice { Auto, Cpu, Cuda };               // "auto", "cpu", "cuda"
+// Arithmetic of the encoders' forward passes (autocast): "auto", "fp32", "bf16", "fp16".
+enum class Precision { Auto, Fp32, Bf16, Fp16 };
 // Where the negatives come from (MoCo paper §3.2, Fig. 3): "queue", "end_to_end", "memory_bank".
 enum class Mechanism { Queue, EndToEnd, MemoryBank };
 
@@ -127,6 +129,12 @@ struct RunConfig {
   DeviceChoice device = DeviceChoice::Auto;
   // CPU threads; 0 = every core (Debian's libtorch starts with one).
   int64_t threads = 0;
+  // Autocast of the encoders' forward passes: auto = bf16 on a CUDA GPU that has it (compute
+  // capability 8 and up), fp32 elsewhere; fp16 (with a loss scaler) needs CUDA. Logits, loss,
+  // queue and BN statistics stay fp32 whatever the choice.
+  Precision precision = Precision::Auto;
+  // CUDA only: weights and images in channels-last (NHWC) memory, the layout tensor cores read.
+  bool channels_last = true;
   // Write a checkpoint every N steps (0 = only at the end).
   int64_t checkpoint_every = 500;
 };

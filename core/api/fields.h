@@ -67,6 +67,7 @@ std::string to_string(EncoderArch value);
 std::string to_string(HeadType value);
 std::string to_string(LrSchedule value);
 std::string to_string(DeviceChoice value);
+std::string to_string(Precision value);
 std::string to_string(Mechanism value);
 
 }  // namespace moco

@@ -180,6 +180,9 @@ std::vector<ConfigIssue> validate(const Config& c) {
     v.add("moco.queue_size", "the memory bank samples K = " + std::to_string(c.moco.queue_size) +
                                  " negatives among the other training images, but data.train_limit is " +
                                  std::to_string(c.data.train_limit));
+  // CPU autocast has bf16 only; a device 'auto' that turns out to be the CPU is refused by the trainer.
+  if (c.run.precision == Precision::Fp16 && c.run.device == DeviceChoice::Cpu)
+    v.add("run.precision", "fp16 needs a CUDA GPU (CPU autocast supports bf16 only): use bf16 or fp32 with run.device cpu");
   if (c.run.epochs == 0 && c.run.total_steps == 0) v.add("run.epochs", "the run has no length: set run.epochs or run.total_steps");
   return v.items;
 }

@@ -306,6 +306,12 @@ std::vector<FieldEntry> build_table() {
           "auto: CUDA when LibTorch sees a GPU, else the CPU. cpu / cuda force one (cuda fails without a GPU).")),
       field(&C::run, &RunConfig::threads, integer("run.threads", "CPU threads", 0, 1024,
           "CPU threads LibTorch may use (0 = every core).")),
+      field(&C::run, &RunConfig::precision, choice("run.precision", "Precision", {"auto", "fp32", "bf16", "fp16"},
+          {"auto", "FP32", "BF16", "FP16"},
+          "Arithmetic of the encoders (autocast). auto: bf16 on a CUDA GPU that has it (Ampere and later), else fp32. "
+          "bf16 also runs on the CPU; fp16 needs CUDA (its loss is scaled). Logits, loss, queue and BN statistics stay fp32.")),
+      field(&C::run, &RunConfig::channels_last, boolean("run.channels_last", "Channels last",
+          "On CUDA, weights and images in channels-last (NHWC) memory, faster convolutions on tensor cores; ignored on the CPU.")),
       field(&C::run, &RunConfig::checkpoint_every, integer("run.checkpoint_every", "Checkpoint every", 0, kInf,
           "Write the run folder's checkpoint every N steps (0 = only at the end); a crash loses at most N steps.")),
   };

@@ -71,6 +71,7 @@ std::string to_string(EncoderArch value) { return choice_name("model.encoder", s
 std::string to_string(HeadType value) { return choice_name("model.head", size_t(value)); }
 std::string to_string(LrSchedule value) { return choice_name("optim.schedule", size_t(value)); }
 std::string to_string(DeviceChoice value) { return choice_name("run.device", size_t(value)); }
+std::string to_string(Precision value) { return choice_name("run.precision", size_t(value)); }
 std::string to_string(Mechanism value) { return choice_name("moco.mechanism", size_t(value)); }
 
 }  // namespace moco

@@ -28,11 +28,14 @@ torch::Tensor nt_xent_logits(const torch::Tensor& z1, const torch::Tensor& z2, d
   auto rows = torch::arange(views, torch::TensorOptions().dtype(torch::kInt64).device(z.device()));
   auto partner = (rows + n) % views;
   auto positive = sim.gather(1, partner.unsqueeze(1));  // 2N x 1
-  // Everything but the view itself and its partner, row by row in column order.
-  auto keep = torch::ones({views, views}, torch::TensorOptions().dtype(torch::kBool).device(z.device()));
-  keep.index_put_({rows, rows}, false);
-  keep.index_put_({rows, partner}, false);
-  auto negative = sim.masked_select(keep).view({views, views - 2});
+  // Everything but the view itself and its partner, row by row in column order: the t-th kept
+  // column steps over the smaller excluded column, then the larger. A gather, not masked_select,
+  // whose output size would make the host wait for a GPU.
+  auto low = torch::min(rows, partner).unsqueeze(1), high = torch::max(rows, partner).unsqueeze(1);
+  auto rank = torch::arange(views - 2, rows.options()).unsqueeze(0);
+  auto column = rank + (rank >= low).to(torch::kInt64);
+  column = column + (column >= high).to(torch::kInt64);
+  auto negative = sim.gather(1, column);
   return torch::cat({positive, negative}, 1) / tau;
 }
 

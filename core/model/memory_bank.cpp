@@ -4,6 +4,7 @@
 #include <string>
 
 #include "model/key_queue.h"
+#include "runtime/device.h"
 
 namespace moco {
 
@@ -19,12 +20,12 @@ torch::Tensor MemoryBank::sample_negatives(const torch::Tensor& ids, int64_t k, 
   // Uniform over the size - 1 other entries: draw from [0, size - 1) and step over the own index.
   auto own = ids.to(torch::kCPU, torch::kInt64).unsqueeze(1);
   auto draw = torch::randint(size() - 1, {own.size(0), k}, generator, torch::kInt64);
-  return (draw + (draw >= own).to(torch::kInt64)).to(features_.device());
+  return to_device_async(draw + (draw >= own).to(torch::kInt64), features_.device());
 }
 
 void MemoryBank::update(const torch::Tensor& ids, const torch::Tensor& q, int64_t step) {
   torch::NoGradGuard no_grad;
-  auto rows = ids.to(features_.device());
+  auto rows = to_device_async(ids, features_.device());
   auto mixed = features_.index_select(0, rows) * kMomentum + q.detach() * (1.0 - kMomentum);
   features_.index_copy_(0, rows, F::normalize(mixed, F::NormalizeFuncOptions().dim(1)));
   written_at_.index_fill_(0, ids.to(torch::kCPU), step);

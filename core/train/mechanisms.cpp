@@ -1,5 +1,7 @@
 #include "train/mechanisms.h"
 
+#include "runtime/device.h"
+
 namespace moco {
 
 MechanismForward queue_forward(MocoModel& model, const Config& c, const torch::Tensor& ids, const torch::Tensor& x_q,
@@ -24,7 +26,7 @@ MechanismForward end_to_end_forward(MocoModel& model, const Config& c, const tor
 MechanismForward memory_bank_forward(MocoModel& model, const MemoryBank& bank, const Config& c, const torch::Tensor& ids,
                                      const torch::Tensor& x_q, at::Generator& sample_generator) {
   auto q = model.encode_queries(x_q);
-  auto own = ids.to(bank.features().device());
+  auto own = to_device_async(ids, bank.features().device());
   auto drawn = bank.sample_negatives(ids, c.moco.queue_size, sample_generator);  // N x K entries
   auto logits = bank_infonce_logits(q, bank.features(), own, drawn, c.moco.temperature);
   return {infonce_loss(logits), logits.detach(), {}, {}, q.detach()};

@@ -1,11 +1,6 @@
 #include "train/trainer.h"
 
-#include <chrono>
-#include <cmath>
-
 #include "runtime/device.h"
-#include "train/lr_schedule.h"
-#include "train/mechanisms.h"
 #include "runtime/rng.h"
 
 namespace moco {
@@ -30,7 +25,7 @@ torch::Device device_for(const Config& config) {
 
 }  // namespace
 
-Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
+Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, TrainerOptions options)
     : config_(validated(std::move(config))),
       dataset_(std::move(dataset)),
       augmenter_(make_augmenter(config_, *dataset_)),
@@ -53,6 +48,8 @@ Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
   optimizer_ = std::make_unique<torch::optim::SGD>(
       model_.query->parameters(),
       torch::optim::SGDOptions(o.lr).momentum(o.sgd_momentum).weight_decay(o.weight_decay));
+  deferred_ = options.deferred_metrics.value_or(model_.device.is_cuda());
+  if (model_.precision() == Precision::Fp16) scaler_ = std::make_unique<GradScaler>(model_.device);
 }
 
 int64_t Trainer::schedule_steps() const {
@@ -130,90 +127,6 @@ Trainer::Views Trainer::next_views() {
   v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
   v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
   return v;
-}
-
-StepMetrics Trainer::step() {
-  const auto start = std::chrono::steady_clock::now();
-  auto metrics = step_on_views(next_views());
-  // Include the augmentation in the step's time.
-  metrics.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics.images_per_second = metrics.step_seconds > 0 ? 2.0 * double(config_.optim.batch_size) / metrics.step_seconds : 0.0;
-  return metrics;
-}
-
-StepMetrics Trainer::step_on_views(const Views& views) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto& c = config_;
-  const int64_t b = c.optim.batch_size;
-  const auto& ids = views.ids;
-  const auto& x_q = views.query;
-  const auto& x_k = views.key;
-
-  const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
-  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
-
-  model_.remember_pre_step_state();  // undone below if the loss is not finite
-  MechanismForward f;
-  switch (c.moco.mechanism) {
-    case Mechanism::Queue: {
-      auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
-      f = queue_forward(model_, c, ids, x_q, x_k, shuffle_gen);
-      break;
-    }
-    case Mechanism::EndToEnd: f = end_to_end_forward(model_, c, x_q, x_k); break;
-    case Mechanism::MemoryBank: {
-      auto sample_gen = make_generator(c.run.seed, RngStream::BankSample, uint64_t(step_));
-      f = memory_bank_forward(model_, *bank_, c, ids, x_q, sample_gen);
-      break;
-    }
-  }
-  auto& loss = f.loss;
-  const double loss_value = loss.item<double>();
-  if (!std::isfinite(loss_value)) {
-    model_.restore_pre_step_state();
-    throw NonFiniteLossError("loss became " + std::to_string(loss_value) + " at step " + std::to_string(step_ + 1) +
-                             " (lr " + std::to_string(lr) + ", tau " + std::to_string(c.moco.temperature) +
-                             "): training stopped; the model is as it was before this step and the last checkpoint is intact");
-  }
-  optimizer_->zero_grad();
-  loss.backward();
-  optimizer_->step();
-  if (c.moco.mechanism == Mechanism::Queue) model_.queue.enqueue(f.keys, f.key_ids, step_);
-  if (bank_) bank_->update(ids, f.queries, step_);
-
-  StepMetrics m;
-  {
-    torch::NoGradGuard no_grad;
-    auto logits = f.logits * c.moco.temperature;  // back to cosines
-    auto summary = torch::stack({(f.logits.argmax(1) == 0).to(torch::kFloat32).mean(),
-                                 logits.select(1, 0).mean(), logits.slice(1, 1).mean()})
-                       .to(torch::kCPU, torch::kFloat64);
-    m.instance_acc1 = summary[0].item<double>();
-    m.positive_cosine = summary[1].item<double>();
-    m.negative_cosine = summary[2].item<double>();
-  }
-  step_ += 1;
-  m.step = step_;
-  m.epoch = (step_ - 1) / steps_per_epoch_;
-  m.loss = loss_value;
-  const bool queue = c.moco.mechanism == Mechanism::Queue;
-  m.chance_loss = std::log(double(negatives_per_query(c)) + 1.0) * (queue && c.moco.symmetric ? 2.0 : 1.0);
-  m.lr = lr;
-  m.momentum = c.moco.momentum;
-  m.temperature = c.moco.temperature;
-  if (queue) {
-    m.queue_fill = model_.queue.fill_fraction();
-    std::tie(m.queue_age_mean, m.queue_age_max) = model_.queue.age_stats(step_ - 1);
-    m.key_drift = model_.key_drift();
-  } else if (bank_) {
-    m.queue_fill = bank_->fill_fraction();
-    std::tie(m.queue_age_mean, m.queue_age_max) = bank_->age_stats(step_ - 1);
-  } else {
-    m.queue_fill = 1.0;  // end-to-end: the negatives are this step's own keys, of age 0
-  }
-  m.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  m.images_per_second = m.step_seconds > 0 ? 2.0 * double(b) / m.step_seconds : 0.0;
-  return m;
 }
 
 }  // namespace moco

@@ -7,9 +7,11 @@
 
 #include <torch/torch.h>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "augment/augment.h"
 #include "api/config.h"
@@ -17,6 +19,9 @@
 #include "api/metrics.h"
 #include "model/memory_bank.h"
 #include "model/moco_model.h"
+#include "train/grad_scaler.h"
+#include "train/scalar_readout.h"
+#include "train/step_snapshot.h"
 
 namespace moco {
 
@@ -26,14 +31,36 @@ class NonFiniteLossError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct TrainerOptions {
+  // Read each step's scalar metrics (loss, accuracy, cosines, key drift) one step late, once the
+  // next step is queued, so a GPU never idles while the host waits for a number. Unset: on CUDA
+  // only (on the CPU reading at once costs nothing). Tests force it on the CPU.
+  std::optional<bool> deferred_metrics;
+};
+
 class Trainer {
  public:
   // Validates the config (std::invalid_argument listing every issue) and builds the run.
-  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset);
+  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, TrainerOptions options = {});
 
-  // One iteration. When the loss is not finite it throws NonFiniteLossError and leaves the model as
-  // it was before the step (parameters, BN statistics, queue, optimizer and step count).
+  // One iteration and its metrics, read at once (with deferred metrics: advance() then settle()).
+  // When the loss is not finite it throws NonFiniteLossError and leaves the model as it was before
+  // the step (parameters, BN statistics, queue or bank, optimizer and step count).
   StepMetrics step();
+
+  // One iteration whose metrics are collected by take_metrics(). Immediate: read at once, and a
+  // non-finite loss throws before the step is applied, as step(). Deferred: read during the next
+  // advance() or settle(); a loss found not finite then throws NonFiniteLossError naming that step,
+  // with everything put back as it was before it (the later step already queued is dropped too).
+  void advance();
+  // Reads the step still pending (a synchronisation on a GPU); throws as advance(). Before a
+  // checkpoint, an evaluation, a pause or the end, so they see a step known to be finite.
+  void settle();
+  // The metrics read so far, oldest first, and forgets them.
+  std::vector<StepMetrics> take_metrics();
+  bool deferred_metrics() const { return deferred_; }
+  // Steps taken whose metrics are not read yet (0 or 1).
+  int64_t steps_pending() const { return int64_t(pending_.size()); }
 
   // The two parts of step(), for benchmarks: the batch and its two augmented views for the next
   // step, and one MoCo iteration on given views (e.g. the same fixed views again and again).
@@ -42,6 +69,7 @@ class Trainer {
   };
   Views next_views();
   StepMetrics step_on_views(const Views& views);
+  void advance_on_views(const Views& views);
 
   int64_t steps_done() const { return step_; }
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
@@ -76,12 +104,26 @@ class Trainer {
   torch::Tensor batch_indices(int64_t step);
 
   // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
+  // Settles a pending step first (see settle()): a checkpoint never holds an unchecked step.
   void save_checkpoint(const std::string& path);
   // Restores a checkpoint written by a trainer of the same config.
   void load_checkpoint(const std::string& path);
 
  private:
   const torch::Tensor& epoch_order(int64_t epoch);
+
+  // A step applied but whose scalar metrics are still on their way from the device.
+  struct PendingStep {
+    StepMetrics metrics;    // what the host knew at once (step, lr, queue ages ...)
+    ScalarReadout readout;  // loss, instance accuracy, positive and negative cosine, key drift
+    int64_t snapshot = 0;   // the slot of snapshots_ holding the state before it
+  };
+  // The mechanism's forward pass of step step_, its loss checked (immediate mode) and applied; the
+  // scalar metrics in SummaryIndex order, on the device. `m` names the step in an error.
+  torch::Tensor forward_and_apply(const Views& views, const StepMetrics& m);
+  // Reads the oldest pending step into ready_, or undoes it and throws when its loss is not finite.
+  void settle_oldest();
+  [[noreturn]] void fail(double loss, const StepMetrics& at_step);
 
   Config config_;
   std::shared_ptr<const ImageDataset> dataset_;
@@ -94,6 +136,11 @@ class Trainer {
   int64_t step_ = 0;
   int64_t order_epoch_ = -1;
   torch::Tensor order_;
+  bool deferred_ = false;
+  std::unique_ptr<GradScaler> scaler_;  // fp16 only
+  StepSnapshot snapshots_[2];           // deferred: the states before the pending and the current step
+  std::deque<PendingStep> pending_;
+  std::vector<StepMetrics> ready_;
 };
 
 // Reads the config stored in a checkpoint (to load its dataset before building the Trainer).

@@ -38,6 +38,7 @@ Config config_in(torch::serialize::InputArchive& archive, const std::string& pat
 }  // namespace
 
 void Trainer::save_checkpoint(const std::string& path) {
+  settle();  // never save a step whose loss is not known to be finite
   torch::serialize::OutputArchive archive;
   archive.write("format", torch::tensor(kCheckpointFormat));
   archive.write("config", c10::IValue(to_json(config())));
@@ -58,6 +59,10 @@ void Trainer::save_checkpoint(const std::string& path) {
   if (bank_) {
     archive.write("bank_features", bank_->features());
     archive.write("bank_written_at", bank_->written_at());
+  }
+  if (scaler_) {  // fp16: the loss scale continues where it was
+    archive.write("scaler_scale", scaler_->scale_tensor());
+    archive.write("scaler_growth_tracker", scaler_->growth_tracker());
   }
   write_atomically(path, [&](const std::string& temp) {
     try {
@@ -109,7 +114,14 @@ void Trainer::load_checkpoint(const std::string& path) {
       archive.read("bank_written_at", bank_written_at);
       bank_->restore(features, bank_written_at.cpu());
     }
+    if (scaler_) {  // absent when the run was saved in another precision: the scale starts afresh
+      torch::Tensor scale, tracker;
+      if (archive.try_read("scaler_scale", scale) && archive.try_read("scaler_growth_tracker", tracker))
+        scaler_->restore(scale, tracker);
+    }
     step_ = step.item<int64_t>();
+    pending_.clear();
+    ready_.clear();
   } catch (const c10::Error& e) {
     throw std::runtime_error("checkpoint '" + path + "' does not match this configuration: " + e.what_without_backtrace());
   }
@@ -117,6 +129,7 @@ void Trainer::load_checkpoint(const std::string& path) {
   for (const auto& p : model_.query->parameters())
     if (p.sizes().vec() != shapes[i++]) throw std::runtime_error("checkpoint '" + path + "' holds tensors of other shapes");
   for (auto& p : model_.key->parameters()) p.set_requires_grad(false);
+  model_.apply_memory_format();
   // Live values recorded in the checkpoint (m, tau, lr, augmentation) win over the config's.
   set_live(saved);
 }

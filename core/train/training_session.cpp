@@ -102,13 +102,16 @@ struct TrainingSession::Impl {
     }
   }
 
-  // Waits while paused; returns false when the run should end.
-  bool may_step() {
+  // Waits while paused; returns false when the run should end. Jobs and a pause see the last step
+  // read and recorded first (`settle`, deferred metrics); settle records through after_step, which
+  // takes the lock, so it runs unlocked.
+  bool may_step(const LoopHooks::Settle& settle) {
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
       if (stop_requested) return false;
       if (!jobs.empty()) {
         lock.unlock();
+        if (!settle()) return true;  // diverged: the loop ends the run
         run_jobs();
         lock.lock();
         continue;
@@ -120,6 +123,12 @@ struct TrainingSession::Impl {
       if (single_steps > 0) {
         --single_steps;
         return true;
+      }
+      if (trainer->steps_pending() > 0) {  // show the last step before waiting
+        lock.unlock();
+        if (!settle()) return true;  // diverged: the loop ends the run
+        lock.lock();
+        continue;
       }
       state = SessionState::Paused;
       wake.wait(lock);
@@ -141,7 +150,7 @@ struct TrainingSession::Impl {
     if (auto warning = trainer->queue_warning()) emit(SessionEvent::Kind::Warning, *warning);
     emit(SessionEvent::Kind::Started);
     LoopHooks hooks;
-    hooks.before_step = [this] { return may_step(); };
+    hooks.before_step = [this](const LoopHooks::Settle& settle) { return may_step(settle); };
     hooks.after_step = [this](const StepMetrics& m) {
       steps_done = m.step;
       std::lock_guard<std::mutex> lock(mutex);
