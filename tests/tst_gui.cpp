@@ -5,12 +5,14 @@
 // tst_gui_views, the dataset picker in tst_gui_data, run and experiment files in tst_gui_files.
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
@@ -19,6 +21,7 @@
 #include <cmath>
 #include <memory>
 
+#include "api/analysis.h"
 #include "api/config.h"
 #include "gui_test_support.h"
 #include "experiment_panel.h"
@@ -108,6 +111,21 @@ class TestGui : public QObject {
     QCOMPARE(panel(w)->config().augment.flip_p, 0.0);
     flip->setChecked(true);
     QCOMPARE(panel(w)->config().augment.flip_p, 0.5);
+  }
+
+  // CUDA can be chosen exactly when LibTorch sees a GPU (here, without one, it is a disabled item
+  // that says why); the run's other devices always can.
+  void deviceComboOffersCudaOnlyWithAGpu() {
+    MainWindow w(test::gui_config());
+    auto* device = w.findChild<QComboBox*>("run.device");
+    QVERIFY(device);
+    auto* items = qobject_cast<QStandardItemModel*>(device->model());
+    QVERIFY(items);
+    const int cuda = device->findData("cuda");
+    QVERIFY(cuda >= 0);
+    QCOMPARE(items->item(cuda)->isEnabled(), cuda_available());
+    if (!cuda_available()) QCOMPARE(device->itemData(cuda, Qt::ToolTipRole).toString(), QString("no CUDA GPU seen by LibTorch"));
+    for (const char* other : {"auto", "cpu"}) QVERIFY2(items->item(device->findData(other))->isEnabled(), other);
   }
 
   void presetAppliesTheRecipe() {

@@ -2,23 +2,12 @@
 
 #include <algorithm>
 
+#include "api/monitor.h"
 #include "background.h"
 #include "dataset_cache.h"
 #include "session_controller.h"
 
 namespace moco {
-namespace {
-constexpr int64_t kBankLimit = 5000;  // bounds one evaluation to a few seconds on a CPU
-constexpr int64_t kTestLimit = 1000;  // 0.1 % resolution is plenty for a live plot
-}  // namespace
-
-EvalOptions EvalMonitor::optionsFor(int64_t trainSize) {
-  EvalOptions o;
-  o.knn.bank_size = std::min(kBankLimit, trainSize);
-  o.knn.test_size = kTestLimit;
-  o.knn.k = std::max<int64_t>(1, std::min<int64_t>(o.knn.k, o.knn.bank_size));  // the demo's 200, unless the bank is smaller
-  return o;
-}
 
 EvalMonitor::EvalMonitor(SessionController* controller, DatasetCache* datasets, QObject* parent)
     : QObject(parent), controller_(controller), datasets_(datasets) {
@@ -60,7 +49,7 @@ void EvalMonitor::computeFloors() {
   if (!datasets_->info().labels_unavailable.empty()) return;  // no classes: onMetrics says why, once
   const int runId = runId_;
   const Config config = config_;
-  const KnnOptions options = optionsFor(datasets_->info().train_size).knn;
+  const KnnOptions options = monitor_eval_options(datasets_->info().train_size).knn;
   runInBackground(
       this, [config, dataset, options] { return knn_floors(config, *dataset, options); },
       [this, runId](Floors floors) { emit floorsReady(runId, floors); },
@@ -83,7 +72,7 @@ void EvalMonitor::evaluateNow() {
   if (busy_ || !controller_->acceptsJobs()) return;
   computeFloors();
   const auto info = datasets_->get(config_.data) ? datasets_->info() : DatasetInfo{};
-  const EvalOptions options = optionsFor(info.train_size > 0 ? info.train_size : kBankLimit);
+  const EvalOptions options = monitor_eval_options(info.train_size);  // 0 while the data loads
   auto report = std::make_shared<EvalReport>();
   const int runId = runId_;
   busy_ = true;

@@ -1,7 +1,7 @@
-// Schedules the periodic evaluation (analysis.h evaluate: kNN monitor, linear probe, alignment and
-// uniformity, queue consistency) on the training thread every N steps or on request, and computes
-// the run's floors (raw-pixel and random-encoder kNN) once in the background. Results go out as
-// signals tagged with the run they belong to.
+// Schedules the periodic evaluation (analysis.h evaluate with api/monitor.h's options: kNN monitor,
+// linear probe, alignment and uniformity, queue consistency) on the training thread every N steps
+// or on request, and computes the run's floors (raw-pixel and random-encoder kNN) once in the
+// background. Results go out as signals tagged with the run they belong to.
 #pragma once
 
 #include <QObject>
@@ -28,9 +28,6 @@ class EvalMonitor : public QObject {
   // Evaluates the running session now (between two steps).
   void evaluateNow();
   bool busy() const { return busy_; }
-  // The options used for `trainSize` training images: kNN bank of at most 5000, 1000 test images,
-  // the probe on the same features, health on 512 images, consistency of 8 past steps' keys.
-  static EvalOptions optionsFor(int64_t trainSize);
 
  signals:
   void evaluated(int runId, const moco::EvalReport& report);

@@ -14,6 +14,7 @@
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QSpinBox>
+#include <QStandardItemModel>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -223,7 +224,13 @@ QWidget* ExperimentPanel::buildRun() {
   const bool cuda = cuda_available();
   auto* device = b.addChoice("run.device");
   device->setItemText(int(DeviceChoice::Auto), cuda ? tr("auto (CUDA: available)") : tr("auto (CPU: no CUDA GPU seen)"));
-  if (!cuda) device->setItemText(int(DeviceChoice::Cuda), tr("CUDA (not available)"));
+  if (!cuda) {
+    // Not selectable: a run asked to train on a GPU that LibTorch cannot see would only fail.
+    const int item = int(DeviceChoice::Cuda);
+    device->setItemText(item, tr("CUDA (not available)"));
+    if (auto* items = qobject_cast<QStandardItemModel*>(device->model())) items->item(item)->setEnabled(false);
+    device->setItemData(item, tr("no CUDA GPU seen by LibTorch"), Qt::ToolTipRole);
+  }
   b.addRow(form, "run.device");
   b.addField("run.precision");
   b.addRow(form, "run.precision");

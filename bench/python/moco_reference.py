@@ -10,6 +10,8 @@ variants differ only in how the two augmented views are produced:
   tuned   batched tensor augmentation on the training device, no DataLoader (what our engine does);
   engine  two fixed pre-augmented batches reused every step: the MoCo step alone.
 
+With --tta-budget SECONDS it measures time-to-accuracy instead (moco_tta.py: kNN on the whole test set).
+
 Debian's python3-torch is LibTorch 1.13, the same library our engine links, so run this with
 /usr/bin/python3 (a pyenv or venv python3 earlier on PATH will not see it).
 """
@@ -475,6 +477,9 @@ VIEW_OPERATORS = {"aten::select", "aten::view", "aten::narrow", "aten::slice", "
 
 
 def main(argv=None):
+    if any(a.startswith("--tta-budget") for a in (sys.argv[1:] if argv is None else argv)):
+        import moco_tta  # time-to-accuracy: trains this model and times kNN targets (moco_tta.py)
+        return moco_tta.main(argv)
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     if args.device == "cuda":

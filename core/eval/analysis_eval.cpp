@@ -1,12 +1,26 @@
 // Everything the monitor reports at once (its JSON form for metrics.jsonl is in io/eval_lines.cpp).
+#include <algorithm>
 #include <chrono>
 
 #include "api/analysis.h"
+#include "api/monitor.h"
 #include "data/dataset.h"
 #include "eval/on_device.h"
 #include "train/trainer.h"
 
 namespace moco {
+namespace {
+constexpr int64_t kMonitorBankLimit = 5000;  // bounds one evaluation to a few seconds on a CPU
+constexpr int64_t kMonitorTestLimit = 1000;  // 0.1 % resolution is plenty for a live plot
+}  // namespace
+
+EvalOptions monitor_eval_options(int64_t train_size) {
+  EvalOptions o;
+  o.knn.bank_size = train_size > 0 ? std::min(kMonitorBankLimit, train_size) : kMonitorBankLimit;
+  o.knn.test_size = kMonitorTestLimit;
+  o.knn.k = std::max<int64_t>(1, std::min<int64_t>(o.knn.k, o.knn.bank_size));  // the demo's 200, unless the bank is smaller
+  return o;
+}
 
 EvalReport evaluate(Trainer& trainer, const EvalOptions& o) {
   const auto start = std::chrono::steady_clock::now();

@@ -18,15 +18,11 @@
 #include "palette.h"
 #include "plot_style.h"
 #include "session_controller.h"
-#include "tsne/tsne.h"
+#include "tsne/map_options.h"
 
 namespace moco {
 namespace {
-constexpr int kDefaultPoints = 1000;     // enough to see clusters, maps in seconds on a CPU
 constexpr int kDefaultEvery = 100;       // steps between automatic snapshots while the map is shown
-constexpr int kColdIterations = 750;     // with the 250 exaggerated ones
-constexpr int kWarmIterations = 300;     // a warm start only has to follow the features' drift
-constexpr int kSnapshotEvery = 25;       // iterations between drawn frames: ~10-30 frames per map
 constexpr int kThumbnailSide = 84;
 constexpr double kHoverRadiusPx = 12;
 
@@ -61,7 +57,7 @@ TsneView::TsneView(SessionController* controller, DatasetCache* datasets, QWidge
   points_->setObjectName("tsnePoints");
   points_->setRange(100, 10000);
   points_->setSingleStep(500);
-  points_->setValue(kDefaultPoints);
+  points_->setValue(int(kMapPoints));
   points_->setPrefix(tr("images: "));
   points_->setToolTip(tr("Test images mapped (the first N). More points take longer."));
   status_ = new QLabel(tr("Start or pause a run, then take a snapshot."));
@@ -153,12 +149,8 @@ void TsneView::mapFeatures(FeatureSet features) {
 void TsneView::startTsne() {
   pending_ = false;
   const bool warm = layout_.size() == size_t(features_.count) * 2 && features_.indices == shownIndices_;
-  TsneOptions options;
-  options.perplexity = std::min(30.0, std::max(2.0, (features_.count - 1) / 3.0));
-  options.iterations = warm ? kWarmIterations : kColdIterations;
-  options.snapshot_every = kSnapshotEvery;
-  options.seed = 0;
-  options.threads = std::max(1, QThread::idealThreadCount() / 2);  // training keeps the other half
+  // Half the cores: training keeps the other half.
+  const TsneOptions options = feature_map_options(features_.count, warm, std::max(1, QThread::idealThreadCount() / 2));
   auto stop = std::make_shared<std::atomic<bool>>(false);
   stop_ = stop;
   auto features = std::make_shared<const FeatureSet>(features_);
