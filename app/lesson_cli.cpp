@@ -31,10 +31,10 @@ int run_lesson_command(const LessonCommand& given, const TrainCommand& cmd) {
     const Lesson lesson = lesson_by_name(given.name);
     // The device the base config resolves to (with --set run.device=...) decides the lesson's size.
     Config base = lesson.plan.base;
-    apply_sets(base, cmd.sets);
+    apply_overrides(base, cmd.sets);
     const bool gpu = resolve_device(base.run.device).is_cuda();
     SweepPlan plan = lesson_plan(lesson, gpu);
-    apply_sets(plan.base, cmd.sets);
+    apply_overrides(plan.base, cmd.sets);
     for (const auto& assignment : cmd.sets)
       if (const std::string key = assignment.substr(0, assignment.find('=')); swept(plan, key))
         std::cerr << "warning: --set " << assignment << ": the lesson's arms set " << key << " themselves" << std::endl;

@@ -39,18 +39,10 @@ nlohmann::json final_knn(Trainer& trainer) {
 
 }  // namespace
 
-void apply_sets(Config& config, const std::vector<std::string>& sets) {
-  for (const auto& assignment : sets) {
-    const auto eq = assignment.find('=');
-    if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + assignment + "'");
-    set_config_value(config, assignment.substr(0, eq), assignment.substr(eq + 1));
-  }
-}
-
 Config base_config(const TrainCommand& cmd) {
   Config config = cmd.config_path.empty() ? preset_by_name(cmd.preset.empty() ? "fashion-mnist-demo" : cmd.preset)
                                           : load_config_file(cmd.config_path);
-  apply_sets(config, cmd.sets);
+  apply_overrides(config, cmd.sets);
   if (cmd.epochs > 0) {
     config.run.epochs = cmd.epochs;
     config.run.total_steps = 0;  // run.total_steps would win over the epochs asked for

@@ -36,8 +36,6 @@ struct RunJob {
 
 // Trains as the command says; returns the process exit code. Errors are printed to stderr.
 int run_train_command(const TrainCommand& command);
-// Applies each --set key=value to `config` in order; throws naming the assignment at fault.
-void apply_sets(Config& config, const std::vector<std::string>& sets);
 // The configuration --config/--preset, --set and --epochs describe, not yet validated.
 Config base_config(const TrainCommand& command);
 // Trains `job` with the command's steps, evaluation and output settings; returns the exit code

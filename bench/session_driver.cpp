@@ -58,12 +58,8 @@ int main(int argc, char** argv) {
     options.config = moco::preset_by_name(preset);
     options.config.run.total_steps = kScheduleSteps;
     moco::set_config_value(options.config, "run.device", device);
-    for (const auto& s : sets) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + s + "'");
-      moco::set_config_value(options.config, s.substr(0, eq), s.substr(eq + 1));
-    }
-    moco::require_data_path_used(options.config);
+    moco::apply_overrides(options.config, sets);
+    moco::require_data_path_used(options.config, sets);
     const auto issues = moco::validate(options.config);
     if (!issues.empty()) throw std::invalid_argument("invalid configuration:\n" + moco::describe(issues));
     std::filesystem::create_directories(out_dir);

@@ -71,11 +71,7 @@ int main(int argc, char** argv) {
   try {
     moco::Config config = moco::preset_by_name(preset);
     config.run.total_steps = warmup + steps;  // the cosine spans the benchmark, as the reference's
-    for (const auto& s : sets) {
-      const auto eq = s.find('=');
-      if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + s + "'");
-      moco::set_config_value(config, s.substr(0, eq), s.substr(eq + 1));
-    }
+    moco::apply_overrides(config, sets);
     moco::require_data_path_used(config, sets);
     auto dataset = moco::load_dataset_shared(config.data);
     moco::TrainerOptions options;

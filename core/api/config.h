@@ -210,5 +210,7 @@ Config load_config_file(const std::string& path);
 void save_config_file(const Config& config, const std::string& path);
 // Sets one field by dotted path from a string, e.g. ("moco.momentum", "0.999"): the CLI's --set.
 void set_config_value(Config& config, const std::string& dotted_key, const std::string& value);
+// Applies "key=value" overrides in order through set_config_value (the command lines' --set).
+void apply_overrides(Config& config, const std::vector<std::string>& key_values);
 
 }  // namespace moco

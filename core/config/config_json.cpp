@@ -87,6 +87,14 @@ void set_config_value(Config& config, const std::string& dotted_key, const std::
   entry->set(config, parsed);
 }
 
+void apply_overrides(Config& config, const std::vector<std::string>& key_values) {
+  for (const auto& assignment : key_values) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("--set expects key=value, got '" + assignment + "'");
+    set_config_value(config, assignment.substr(0, eq), assignment.substr(eq + 1));
+  }
+}
+
 bool same_data(const DataConfig& a, const DataConfig& b) {
   Config x, y;
   x.data = a;
