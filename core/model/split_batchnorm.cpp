@@ -12,7 +12,10 @@ SplitBatchNorm2dImpl::SplitBatchNorm2dImpl(int64_t channels, int64_t splits) : c
   num_batches_tracked = register_buffer("num_batches_tracked", torch::zeros({}, torch::kInt64));
 }
 
-torch::Tensor SplitBatchNorm2dImpl::forward(const torch::Tensor& x) {
+torch::Tensor SplitBatchNorm2dImpl::forward(const torch::Tensor& input) {
+  // Under CPU autocast a bf16 input meets fp32 weights and statistics, a mix not every LibTorch's
+  // CPU kernel takes: normalise in fp32 there (the statistics stay fp32 anyway). cuDNN takes the mix.
+  const auto x = !input.is_cuda() && input.scalar_type() != weight.scalar_type() ? input.to(weight.scalar_type()) : input;
   if (!is_training() || splits_ <= 1) {
     if (is_training()) num_batches_tracked.add_(1);
     return torch::batch_norm(x, weight, bias, running_mean, running_var, is_training(), kMomentum, kEps,

@@ -17,9 +17,10 @@ std::unique_ptr<at::ObserverContext> on_enter(const at::RecordFunction& fn) {
     const auto inputs = fn.inputs();
     if (!inputs.empty() && on_gpu(inputs[0])) ++t_syncs;
   } else if (std::strcmp(name, "aten::copy_") == 0) {
-    // copy_(self, src, non_blocking): a blocking copy from the GPU into host memory.
+    // copy_(self, src, non_blocking): a blocking copy between the host and the GPU (either way: a
+    // pageable upload waits for the stream too).
     const auto inputs = fn.inputs();
-    if (inputs.size() >= 3 && inputs[0].isTensor() && inputs[0].toTensor().is_cpu() && on_gpu(inputs[1]) &&
+    if (inputs.size() >= 3 && inputs[0].isTensor() && inputs[1].isTensor() && on_gpu(inputs[0]) != on_gpu(inputs[1]) &&
         !(inputs[2].isBool() && inputs[2].toBool()))
       ++t_syncs;
   }

@@ -1,6 +1,6 @@
 // Counts, on the calling thread, the operations that make the host wait for a GPU: item() (ATen's
 // _local_scalar_dense, on any device, so the count is measurable on the CPU too), blocking copies
-// from the GPU to the host, and nonzero / masked_select on the GPU (their output size must come
+// between the host and the GPU, and nonzero / masked_select on the GPU (their output size must come
 // back first). The benchmarks report it per training step; the tests check a deferred step has none.
 #pragma once
 
