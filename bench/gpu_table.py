@@ -59,7 +59,7 @@ def throughput_table(rows, precision, batches):
                 cells.append(f"{number(medians[variant])} [{raw}]")
             else:
                 failed = errors(side, variant, batch)
-                cells.append(f"error: {failed[0][:60]}" if failed else NOT_MEASURED)
+                cells.append(f"error: {failed[0][:80]}" if failed else NOT_MEASURED)
         for other in ("users", "tuned"):
             ok = "e2e" in medians and other in medians
             cells.append(f"{medians['e2e'] / medians[other]:.2f}×" if ok else NOT_MEASURED)

@@ -17,7 +17,7 @@
 # Environment (defaults): OUT (bench/results/gpu), DEADLINE_S (450), REPS (2), BATCHES ("256 512 1024"),
 #   PRECISIONS ("fp32 bf16"), STEPS (30) and WARMUP (10) per throughput run, TTA_BUDGET (45 s per side),
 #   TTA_SCHEDULE (2000 steps), TTA_EVERY (200 steps), TTA_VARIANT (tuned), MOCO_DEPS (.gpu-deps),
-#   PYTHON (python3), BUILD_DIR (build-gpu).
+#   PYTHON (python3), BUILD_DIR (build-gpu), BUILD (1; 0 reuses the targets already built there).
 # DRY=1 checks the script's logic on a CPU machine: the existing build/ (built here), device cpu, the
 #   small CNN, tiny steps, a bounded kNN; Python is skipped when its torch does not import.
 set -uo pipefail  # not -e: a failed measurement is recorded and the others still run
@@ -76,7 +76,9 @@ python_ok=1
   echo "started: $(date -u '+%Y-%m-%d %H:%M UTC'), deadline ${deadline} s, dry ${dry}"
 } | tee "$out/machine.txt" | tee -a "$log"
 targets=(moco-train train_bench session_driver)
-if [ "$dry" = 1 ]; then
+if [ "${BUILD:-1}" = 0 ]; then
+  : # BUILD=0: the targets in $build are built already (a second run on the same machine)
+elif [ "$dry" = 1 ]; then
   nice -n 19 cmake --build "$build" --target "${targets[@]}" -j2 > "$out/build.log" 2>&1 ||
     { say "build failed (see build.log)"; exit 1; }
 else
@@ -93,7 +95,7 @@ else
     { grep -m20 -A5 error "$out/build.log"; say "build failed (see build.log)"; exit 1; }
   rm -f "$out/cmake.log" "$out/build.log"  # fewer files to bring back; kept only when something failed
 fi
-say "built ${targets[*]} in $build"
+say "built ${targets[*]} in $build"  # (or found them there, BUILD=0)
 
 # ---- 2. the window's session path on the device ----------------------------------------------
 driver_out="$work/driver"
@@ -149,7 +151,7 @@ throughput() {
     local why
     why="exit $rc: $(grep -v '^\s*$' "$work/stderr" | tail -1)"
     # A usage or configuration error (exit 2) on a precision flag: the side does not take it yet.
-    [ "$rc" = 2 ] && [ "$precision" != fp32 ] && rejected[${side}_$precision]="rejected the $precision flag: $why"
+    [ "$rc" = 2 ] && [ "$precision" != fp32 ] && rejected[${side}_$precision]="$precision flag rejected earlier: $why"
     record throughput error "$fields" "" "$why"
     say "$side $variant batch $batch $precision rep $rep failed: $why"
   fi
@@ -170,8 +172,9 @@ tta_ours() {
   while kill -0 "$pid" 2> /dev/null; do
     if "$python" bench/gpu_tta.py done "$run" --budget "$tta_budget" || [ $(($(date +%s) - begun)) -gt $((tta_budget + 90)) ] ||
        [ "$(left)" -lt 5 ]; then
-      kill -TERM "$pid" 2> /dev/null  # moco-train stops after the current step
-      sleep 5; kill -KILL "$pid" 2> /dev/null
+      kill -TERM "$pid" 2> /dev/null  # moco-train stops after the current step and saves
+      for _ in $(seq 20); do kill -0 "$pid" 2> /dev/null || break; sleep 0.5; done
+      kill -KILL "$pid" 2> /dev/null
       break
     fi
     sleep 1
