@@ -31,12 +31,12 @@ if [ "$dry" = 1 ]; then
   device=cpu encoder=small_cnn size=28 build=${BUILD_DIR:-build}
   deadline=${DEADLINE_S:-900} reps=${REPS:-1} batches=${BATCHES:-32} steps=${STEPS:-2} warmup=${WARMUP:-1}
   tta_budget=${TTA_BUDGET:-15} tta_schedule=${TTA_SCHEDULE:-200} tta_every=${TTA_EVERY:-10}
-  eval_bank=2000 eval_test=1000 workers=2 driver_batch=64 phase_timeout=120  # the whole sets take minutes on 2 CPU cores
+  eval_bank=2000 eval_test=1000 workers=2 driver_batch=64 phase_timeout=120 driver_limit=900  # the whole sets take minutes on 2 CPU cores
 else
   device=cuda encoder=resnet18_cifar size=32 build=${BUILD_DIR:-build-gpu}
   deadline=${DEADLINE_S:-450} reps=${REPS:-2} batches=${BATCHES:-256 512 1024} steps=${STEPS:-30} warmup=${WARMUP:-10}
   tta_budget=${TTA_BUDGET:-45} tta_schedule=${TTA_SCHEDULE:-2000} tta_every=${TTA_EVERY:-200}
-  eval_bank=0 eval_test=0 workers=8 driver_batch=256 phase_timeout=30
+  eval_bank=0 eval_test=0 workers=8 driver_batch=256 phase_timeout=60 driver_limit=240
 fi
 precisions=${PRECISIONS:-fp32 bf16}
 tta_variant=${TTA_VARIANT:-tuned}
@@ -99,8 +99,9 @@ say "built ${targets[*]} in $build"  # (or found them there, BUILD=0)
 
 # ---- 2. the window's session path on the device ----------------------------------------------
 driver_out="$work/driver"
-# Nine phases; on a GPU each takes seconds, so one that waits 30 s has found a fault.
-driver_json=$(timeout $((10 * phase_timeout)) "$build/bench/session_driver" --device "$device" --preset v2 "${data_sets[@]}" \
+# Nine phases; on a GPU each takes seconds (the first also starts CUDA), so one that waits a minute
+# has found a fault, and the whole driver gets four.
+driver_json=$(timeout "$driver_limit" "$build/bench/session_driver" --device "$device" --preset v2 "${data_sets[@]}" \
   "${model_sets[@]}" --set "optim.batch_size=$driver_batch" --steps 20 --phase-timeout "$phase_timeout" \
   --out "$driver_out" 2>> "$log" | tail -1)
 driver_rc=$?
