@@ -108,7 +108,8 @@ def driver_line(rows):
     verdict = f"all {len(phases)} phases ok" if not failed else "failed: " + "; ".join(failed)
     problems = r.get("events", [])
     events = f"; {len(problems)} warning/failure events" if problems else ""
-    return f"Session driver on {r.get('device', '?')}: {verdict}, {r.get('steps', 0)} steps{events}."
+    cuda = {True: "; the workbench would offer CUDA", False: "; LibTorch saw no CUDA GPU"}.get(r.get("cuda_available"), "")
+    return f"Session driver on {r.get('device', '?')}: {verdict}, {r.get('steps', 0)} steps{events}{cuda}."
 
 
 def main(argv=None):
