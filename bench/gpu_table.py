@@ -59,7 +59,7 @@ def throughput_table(rows, precision, batches):
                 cells.append(f"{number(medians[variant])} [{raw}]")
             else:
                 failed = errors(side, variant, batch)
-                cells.append(f"error: {failed[0][:60]}" if failed else NOT_MEASURED)
+                cells.append(f"error: {failed[0][:80]}" if failed else NOT_MEASURED)
         for other in ("users", "tuned"):
             ok = "e2e" in medians and other in medians
             cells.append(f"{medians['e2e'] / medians[other]:.2f}×" if ok else NOT_MEASURED)
@@ -108,7 +108,8 @@ def driver_line(rows):
     verdict = f"all {len(phases)} phases ok" if not failed else "failed: " + "; ".join(failed)
     problems = r.get("events", [])
     events = f"; {len(problems)} warning/failure events" if problems else ""
-    return f"Session driver on {r.get('device', '?')}: {verdict}, {r.get('steps', 0)} steps{events}."
+    cuda = {True: "; the workbench would offer CUDA", False: "; LibTorch saw no CUDA GPU"}.get(r.get("cuda_available"), "")
+    return f"Session driver on {r.get('device', '?')}: {verdict}, {r.get('steps', 0)} steps{events}{cuda}."
 
 
 def main(argv=None):

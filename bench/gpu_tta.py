@@ -55,10 +55,20 @@ def summarise(folder, budget):
         for target in targets:
             if top1 is not None and top1 >= target and str(target) not in reached:
                 reached[str(target)] = round(seconds, 3)
-    total = sum(s for _, s in ordered) + eval_seconds
+    # The steps trained within the budget, the evaluations before them counted too.
+    counted, seconds, pending = 0, 0.0, sorted(evals)
+    for step, step_seconds in ordered:
+        while pending and pending[0][0] < step:
+            seconds += pending.pop(0)[2]
+        if seconds + step_seconds > budget:
+            break
+        seconds += step_seconds
+        counted = step
+    else:  # every step fitted: the evaluations after the last one count too
+        seconds += sum(e[2] for e in pending)
     return {
-        "implementation": "moco-workbench", "variant": "moco-train", "steps": ordered[-1][0] if ordered else 0,
-        "seconds": round(min(total, budget), 3), "budget_seconds": budget, "pixel_floor_top1": floor,
+        "implementation": "moco-workbench", "variant": "moco-train", "steps": counted,
+        "seconds": round(min(seconds, budget), 3), "budget_seconds": budget, "pixel_floor_top1": floor,
         "targets": targets, "reached_seconds": reached, "evals": timeline,
         "best_knn_top1": max((e["knn_top1"] for e in timeline if e["knn_top1"] is not None), default=None),
     }

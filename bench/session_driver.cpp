@@ -1,7 +1,8 @@
 // session_driver: the workbench window's training session without Qt (bench/session_phases.h), for
 // proving the window's path on a GPU machine that has no Qt. Prints one JSON object: the device,
-// the steps trained, every phase {name, ok, seconds, detail} and the session's Failed and Warning
-// events; exits 1 when a phase failed, 2 when it could not start.
+// the steps trained, whether the workbench would offer CUDA there, every phase {name, ok, seconds,
+// detail} and the session's Failed and Warning events; exits 1 when a phase failed, 2 when it could
+// not start.
 //
 //   session_driver --device cuda --set data.dataset=fashion-mnist --set data.path=DIR --out OUT
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "api/analysis.h"
 #include "api/config.h"
 #include "session_phases.h"
 
@@ -36,6 +38,8 @@ nlohmann::json to_json(const moco::driver::DriverReport& report, const std::stri
   for (const auto& e : report.problems) events.push_back({{"kind", kind_name(e.kind)}, {"message", e.message}});
   return {{"implementation", "moco-workbench"}, {"variant", "session_driver"}, {"ok", report.ok()},
           {"requested_device", requested_device}, {"device", report.device}, {"steps", report.steps},
+          // What the workbench's device list asks before offering CUDA (ui/experiment_panel.cpp).
+          {"cuda_available", moco::cuda_available()},
           {"phases", phases}, {"events", events}};
 }
 }  // namespace

@@ -161,6 +161,7 @@ class Driver {
     edited.optim.lr = config_.optim.lr / 2;
     const int64_t requested_after = steps();
     session_->set_live(edited);
+    const int64_t queued_by = steps();  // read after queueing: the bound below holds without a race
     copy_live_fields(edited, config_);
     const auto took_effect = [&](const StepMetrics& m) { return m.step > requested_after && m.momentum == edited.moco.momentum; };
     const auto first = [&] { return std::find_if(metrics_.begin(), metrics_.end(), took_effect); };
@@ -176,9 +177,9 @@ class Driver {
                                  "; expected " + std::to_string(edited.moco.momentum) + ", " +
                                  std::to_string(edited.moco.temperature) + ", " + std::to_string(lr));
     }
-    // One step may be in flight when the edit is asked for; the one after it must have it.
-    if (first()->step > requested_after + 2)
-      throw std::runtime_error("the edit asked for after step " + std::to_string(requested_after) + " arrived only at step " +
+    // One step may be in flight when the edit is queued; the one after it must have it.
+    if (first()->step > queued_by + 2)
+      throw std::runtime_error("the edit queued by step " + std::to_string(queued_by) + " arrived only at step " +
                                std::to_string(first()->step));
     return "m " + std::to_string(o_.config.moco.momentum) + " -> " + std::to_string(edited.moco.momentum) + ", tau " +
            std::to_string(o_.config.moco.temperature) + " -> " + std::to_string(edited.moco.temperature) + ", lr " +

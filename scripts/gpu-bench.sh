@@ -17,7 +17,7 @@
 # Environment (defaults): OUT (bench/results/gpu), DEADLINE_S (450), REPS (2), BATCHES ("256 512 1024"),
 #   PRECISIONS ("fp32 bf16"), STEPS (30) and WARMUP (10) per throughput run, TTA_BUDGET (45 s per side),
 #   TTA_SCHEDULE (2000 steps), TTA_EVERY (200 steps), TTA_VARIANT (tuned), MOCO_DEPS (.gpu-deps),
-#   PYTHON (python3), BUILD_DIR (build-gpu).
+#   PYTHON (python3), BUILD_DIR (build-gpu), BUILD (1; 0 reuses the targets already built there).
 # DRY=1 checks the script's logic on a CPU machine: the existing build/ (built here), device cpu, the
 #   small CNN, tiny steps, a bounded kNN; Python is skipped when its torch does not import.
 set -uo pipefail  # not -e: a failed measurement is recorded and the others still run
@@ -31,12 +31,12 @@ if [ "$dry" = 1 ]; then
   device=cpu encoder=small_cnn size=28 build=${BUILD_DIR:-build}
   deadline=${DEADLINE_S:-900} reps=${REPS:-1} batches=${BATCHES:-32} steps=${STEPS:-2} warmup=${WARMUP:-1}
   tta_budget=${TTA_BUDGET:-15} tta_schedule=${TTA_SCHEDULE:-200} tta_every=${TTA_EVERY:-10}
-  eval_bank=2000 eval_test=1000 workers=2 driver_batch=64 phase_timeout=120  # the whole sets take minutes on 2 CPU cores
+  eval_bank=2000 eval_test=1000 workers=2 driver_batch=64 phase_timeout=120 driver_limit=900  # the whole sets take minutes on 2 CPU cores
 else
   device=cuda encoder=resnet18_cifar size=32 build=${BUILD_DIR:-build-gpu}
   deadline=${DEADLINE_S:-450} reps=${REPS:-2} batches=${BATCHES:-256 512 1024} steps=${STEPS:-30} warmup=${WARMUP:-10}
   tta_budget=${TTA_BUDGET:-45} tta_schedule=${TTA_SCHEDULE:-2000} tta_every=${TTA_EVERY:-200}
-  eval_bank=0 eval_test=0 workers=8 driver_batch=256 phase_timeout=30
+  eval_bank=0 eval_test=0 workers=8 driver_batch=256 phase_timeout=60 driver_limit=240
 fi
 precisions=${PRECISIONS:-fp32 bf16}
 tta_variant=${TTA_VARIANT:-tuned}
@@ -76,7 +76,9 @@ python_ok=1
   echo "started: $(date -u '+%Y-%m-%d %H:%M UTC'), deadline ${deadline} s, dry ${dry}"
 } | tee "$out/machine.txt" | tee -a "$log"
 targets=(moco-train train_bench session_driver)
-if [ "$dry" = 1 ]; then
+if [ "${BUILD:-1}" = 0 ]; then
+  : # BUILD=0: the targets in $build are built already (a second run on the same machine)
+elif [ "$dry" = 1 ]; then
   nice -n 19 cmake --build "$build" --target "${targets[@]}" -j2 > "$out/build.log" 2>&1 ||
     { say "build failed (see build.log)"; exit 1; }
 else
@@ -93,12 +95,13 @@ else
     { grep -m20 -A5 error "$out/build.log"; say "build failed (see build.log)"; exit 1; }
   rm -f "$out/cmake.log" "$out/build.log"  # fewer files to bring back; kept only when something failed
 fi
-say "built ${targets[*]} in $build"
+say "built ${targets[*]} in $build"  # (or found them there, BUILD=0)
 
 # ---- 2. the window's session path on the device ----------------------------------------------
 driver_out="$work/driver"
-# Nine phases; on a GPU each takes seconds, so one that waits 30 s has found a fault.
-driver_json=$(timeout $((10 * phase_timeout)) "$build/bench/session_driver" --device "$device" --preset v2 "${data_sets[@]}" \
+# Nine phases; on a GPU each takes seconds (the first also starts CUDA), so one that waits a minute
+# has found a fault, and the whole driver gets four.
+driver_json=$(timeout "$driver_limit" "$build/bench/session_driver" --device "$device" --preset v2 "${data_sets[@]}" \
   "${model_sets[@]}" --set "optim.batch_size=$driver_batch" --steps 20 --phase-timeout "$phase_timeout" \
   --out "$driver_out" 2>> "$log" | tail -1)
 driver_rc=$?
@@ -149,7 +152,7 @@ throughput() {
     local why
     why="exit $rc: $(grep -v '^\s*$' "$work/stderr" | tail -1)"
     # A usage or configuration error (exit 2) on a precision flag: the side does not take it yet.
-    [ "$rc" = 2 ] && [ "$precision" != fp32 ] && rejected[${side}_$precision]="rejected the $precision flag: $why"
+    [ "$rc" = 2 ] && [ "$precision" != fp32 ] && rejected[${side}_$precision]="$precision flag rejected earlier: $why"
     record throughput error "$fields" "" "$why"
     say "$side $variant batch $batch $precision rep $rep failed: $why"
   fi
@@ -170,8 +173,9 @@ tta_ours() {
   while kill -0 "$pid" 2> /dev/null; do
     if "$python" bench/gpu_tta.py done "$run" --budget "$tta_budget" || [ $(($(date +%s) - begun)) -gt $((tta_budget + 90)) ] ||
        [ "$(left)" -lt 5 ]; then
-      kill -TERM "$pid" 2> /dev/null  # moco-train stops after the current step
-      sleep 5; kill -KILL "$pid" 2> /dev/null
+      kill -TERM "$pid" 2> /dev/null  # moco-train stops after the current step and saves
+      for _ in $(seq 20); do kill -0 "$pid" 2> /dev/null || break; sleep 0.5; done
+      kill -KILL "$pid" 2> /dev/null
       break
     fi
     sleep 1

@@ -86,6 +86,8 @@ def parse(argv):
         problems.append(f"--tta-budget {tta.tta_budget}: must be positive")
     if tta.tta_every < 1 or tta.tta_schedule < 1:
         problems.append(f"--tta-every {tta.tta_every} / --tta-schedule {tta.tta_schedule}: must be at least 1")
+    if getattr(args, "precision", "fp32") != "fp32" or getattr(args, "channels_last", False):
+        problems.append("time-to-accuracy trains in fp32 with the default memory layout only")
     if args.variant == "engine":
         problems.append("--variant engine reuses two fixed batches: it cannot learn, so it has no time-to-accuracy")
     if problems:
