@@ -45,7 +45,7 @@ class Driver {
   explicit Driver(const DriverOptions& o) : o_(o), config_(o.config) {}
 
   DriverReport run() {
-    phase("start", [&] { return start(); });
+    phase("start", [&] { return start(); }, /*needs_training=*/false);
     phase("live_edit", [&] { return live_edit(); });
     phase("evaluation", [&] { return evaluation(); });
     phase("tsne", [&] { return tsne(); });
