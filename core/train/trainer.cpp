@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "api/fields.h"
 #include "runtime/device.h"
+#include "train/dist_step.h"
 #include "train/lr_schedule.h"
 #include "train/mechanisms.h"
 #include "runtime/rng.h"
@@ -23,23 +25,32 @@ Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
   return Augmenter(config.augment, data.channels(), data.height(), data.width(), mean, stdev);
 }
 
-torch::Device device_for(const Config& config) {
+torch::Device device_for(const Config& config, const World* world) {
   configure_threads(config.run.threads);
-  return resolve_device(config.run.device);
+  const auto device = resolve_device(config.run.device);
+  // One GPU per process of this machine.
+  return device.is_cuda() && world && world->distributed() ? torch::Device(torch::kCUDA, world->local_rank()) : device;
+}
+
+std::shared_ptr<World> world_or_single(std::shared_ptr<World> world) {
+  return world ? std::move(world) : std::make_shared<World>();
 }
 
 }  // namespace
 
-Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
+Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, std::shared_ptr<World> world)
     : config_(validated(std::move(config))),
       dataset_(std::move(dataset)),
       augmenter_(make_augmenter(config_, *dataset_)),
-      model_(config_, dataset_->channels(), device_for(config_), config_.run.seed) {
+      model_(config_, dataset_->channels(), device_for(config_, world.get()), config_.run.seed),
+      world_(world_or_single(std::move(world))) {
   const int64_t n = dataset_->train.size();
-  if (n < config_.optim.batch_size)
-    throw std::invalid_argument("optim.batch_size " + std::to_string(config_.optim.batch_size) +
-                                " is larger than the training set (" + std::to_string(n) + " images)");
-  steps_per_epoch_ = n / config_.optim.batch_size;  // the last partial batch is dropped, as the reference
+  const int64_t global_batch = config_.optim.batch_size * world_->size();
+  if (n < global_batch)
+    throw std::invalid_argument("optim.batch_size " + std::to_string(config_.optim.batch_size) + " x " +
+                                std::to_string(world_->size()) + " processes is larger than the training set (" +
+                                std::to_string(n) + " images)");
+  steps_per_epoch_ = n / global_batch;  // the last partial batch is dropped, as the reference
   train_images_ = dataset_->train.images.to(model_.device);
   if (config_.moco.mechanism == Mechanism::MemoryBank) {
     if (config_.moco.queue_size >= n)
@@ -53,6 +64,19 @@ Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset)
   optimizer_ = std::make_unique<torch::optim::SGD>(
       model_.query->parameters(),
       torch::optim::SGDOptions(o.lr).momentum(o.sgd_momentum).weight_decay(o.weight_decay));
+  // --- distributed: rank 0's weights and queue everywhere, gradients averaged after backward.
+  if (world_->distributed()) {
+    if (config_.moco.mechanism != Mechanism::Queue)
+      throw std::invalid_argument("moco.mechanism " + to_string(config_.moco.mechanism) +
+                                  ": only the queue trains across processes (run it with one process)");
+    std::vector<torch::Tensor> state = model_.query->parameters();
+    for (const auto& t : model_.query->buffers()) state.push_back(t);
+    for (const auto& t : model_.key->parameters()) state.push_back(t);
+    for (const auto& t : model_.key->buffers()) state.push_back(t);
+    state.push_back(model_.queue.keys());
+    broadcast_tensors(*world_, state, 0);
+  }
+  reducer_ = std::make_unique<GradReducer>(*world_, model_.query->parameters());
 }
 
 int64_t Trainer::schedule_steps() const {
@@ -109,11 +133,13 @@ const torch::Tensor& Trainer::epoch_order(int64_t epoch) {
   return order_;
 }
 
-torch::Tensor Trainer::batch_indices(int64_t step) {
-  const int64_t b = config_.optim.batch_size;
+torch::Tensor Trainer::global_batch_indices(int64_t step) {
+  const int64_t b = config_.optim.batch_size * world_->size();
   const int64_t in_epoch = step % steps_per_epoch_;
   return epoch_order(step / steps_per_epoch_).slice(0, in_epoch * b, (in_epoch + 1) * b);
 }
+
+torch::Tensor Trainer::batch_indices(int64_t step) { return rank_rows(global_batch_indices(step), *world_); }
 
 AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n) const {
   auto gen = make_generator(config_.run.seed, view == 0 ? RngStream::AugmentQuery : RngStream::AugmentKey, uint64_t(step));
@@ -121,14 +147,17 @@ AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n)
 }
 
 Trainer::Views Trainer::next_views() {
-  const int64_t b = config_.optim.batch_size;
+  // The global batch's augmentation is drawn whole and sliced per rank: W processes see the same
+  // views of the same samples as one process with W x the batch.
+  const int64_t b = config_.optim.batch_size * world_->size();
   Views v;
-  v.ids = batch_indices(step_);
+  v.ids = global_batch_indices(step_);
+  auto mine = rank_rows(v.ids, *world_).contiguous();
   // Pinned and non-blocking on a GPU: a plain host-to-device copy would synchronise the stream.
-  auto ids = model_.device.is_cuda() ? v.ids.pin_memory().to(model_.device, /*non_blocking=*/true) : v.ids;
+  auto ids = model_.device.is_cuda() ? mine.pin_memory().to(model_.device, /*non_blocking=*/true) : mine;
   auto images = train_images_.index_select(0, ids);
-  v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
-  v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
+  v.query = augmenter_.apply(images, rank_rows(augment_params_of_step(step_, 0, b), *world_));
+  v.key = augmenter_.apply(images, rank_rows(augment_params_of_step(step_, 1, b), *world_));
   return v;
 }
 
@@ -137,7 +166,8 @@ StepMetrics Trainer::step() {
   auto metrics = step_on_views(next_views());
   // Include the augmentation in the step's time.
   metrics.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics.images_per_second = metrics.step_seconds > 0 ? 2.0 * double(config_.optim.batch_size) / metrics.step_seconds : 0.0;
+  metrics.images_per_second =
+      metrics.step_seconds > 0 ? 2.0 * double(config_.optim.batch_size * world_->size()) / metrics.step_seconds : 0.0;
   return metrics;
 }
 
@@ -149,7 +179,7 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   const auto& x_q = views.query;
   const auto& x_k = views.key;
 
-  const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
+  const double lr = learning_rate(c.optim, c.optim.lr * double(world_->size()), step_, schedule_steps());
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
   model_.remember_pre_step_state();  // undone below if the loss is not finite
@@ -157,7 +187,8 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   switch (c.moco.mechanism) {
     case Mechanism::Queue: {
       auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
-      f = queue_forward(model_, c, ids, x_q, x_k, shuffle_gen);
+      f = world_->distributed() ? queue_forward_across(*world_, model_, c, ids, x_q, x_k, shuffle_gen)
+                                : queue_forward(model_, c, ids, x_q, x_k, shuffle_gen);
       break;
     }
     case Mechanism::EndToEnd: f = end_to_end_forward(model_, c, x_q, x_k); break;
@@ -168,7 +199,12 @@ StepMetrics Trainer::step_on_views(const Views& views) {
     }
   }
   auto& loss = f.loss;
-  const double loss_value = loss.item<double>();
+  double loss_value = loss.item<double>();
+  if (world_->distributed()) {  // the mean over the ranks: every rank takes the same decision below
+    auto mean = torch::tensor({loss_value}, torch::kFloat64).to(model_.device);
+    world_->allreduce_sum(mean);
+    loss_value = mean.item<double>() / double(world_->size());
+  }
   if (!std::isfinite(loss_value)) {
     model_.restore_pre_step_state();
     throw NonFiniteLossError("loss became " + std::to_string(loss_value) + " at step " + std::to_string(step_ + 1) +
@@ -177,6 +213,7 @@ StepMetrics Trainer::step_on_views(const Views& views) {
   }
   optimizer_->zero_grad();
   loss.backward();
+  reducer_->average();  // no-op for one process
   optimizer_->step();
   if (c.moco.mechanism == Mechanism::Queue) model_.queue.enqueue(f.keys, f.key_ids, step_);
   if (bank_) bank_->update(ids, f.queries, step_);
@@ -188,6 +225,11 @@ StepMetrics Trainer::step_on_views(const Views& views) {
     auto summary = torch::stack({(f.logits.argmax(1) == 0).to(torch::kFloat32).mean(),
                                  logits.select(1, 0).mean(), logits.slice(1, 1).mean()})
                        .to(torch::kCPU, torch::kFloat64);
+    if (world_->distributed()) {  // equal rows per rank: the mean of the means is the global mean
+      auto on_device = summary.to(model_.device);
+      world_->allreduce_sum(on_device);
+      summary = on_device.cpu() / double(world_->size());
+    }
     m.instance_acc1 = summary[0].item<double>();
     m.positive_cosine = summary[1].item<double>();
     m.negative_cosine = summary[2].item<double>();
@@ -212,7 +254,7 @@ StepMetrics Trainer::step_on_views(const Views& views) {
     m.queue_fill = 1.0;  // end-to-end: the negatives are this step's own keys, of age 0
   }
   m.step_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  m.images_per_second = m.step_seconds > 0 ? 2.0 * double(b) / m.step_seconds : 0.0;
+  m.images_per_second = m.step_seconds > 0 ? 2.0 * double(b * world_->size()) / m.step_seconds : 0.0;
   return m;
 }
 

@@ -14,6 +14,8 @@
 #include "augment/augment.h"
 #include "api/config.h"
 #include "data/dataset.h"
+#include "dist/grad_bucket.h"
+#include "dist/process_group.h"
 #include "api/metrics.h"
 #include "model/memory_bank.h"
 #include "model/moco_model.h"
@@ -28,8 +30,12 @@ class NonFiniteLossError : public std::runtime_error {
 
 class Trainer {
  public:
-  // Validates the config (std::invalid_argument listing every issue) and builds the run.
-  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset);
+  // Validates the config (std::invalid_argument listing every issue) and builds the run. With a
+  // `world` of W > 1 processes (dist/process_group.h) this trainer is one rank of a data-parallel
+  // run: optim.batch_size is per process (effective batch W x batch_size, lr scaled by W as the
+  // linear rule of OptimConfig::lr says), keys use shuffle BN across processes, gradients are
+  // averaged and every rank holds the same parameters and queue. Null: one process.
+  Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, std::shared_ptr<World> world = nullptr);
 
   // One iteration. When the loss is not finite it throws NonFiniteLossError and leaves the model as
   // it was before the step (parameters, BN statistics, queue, optimizer and step count).
@@ -38,7 +44,7 @@ class Trainer {
   // The two parts of step(), for benchmarks: the batch and its two augmented views for the next
   // step, and one MoCo iteration on given views (e.g. the same fixed views again and again).
   struct Views {
-    torch::Tensor ids, query, key;
+    torch::Tensor ids, query, key;  // ids: the global batch's samples (this rank's views are rank_rows of it)
   };
   Views next_views();
   StepMetrics step_on_views(const Views& views);
@@ -72,8 +78,11 @@ class Trainer {
 
   // Redraws the augmentation parameters step `step` used for its query (view 0) or key (view 1).
   AugmentParams augment_params_of_step(int64_t step, int view, int64_t n) const;
-  // Training-set indices of the batch of step `step` (0-based).
+  // Training-set indices of the batch of step `step` (0-based): this rank's rows of the global batch
+  // (every rank's batch, W x batch_size samples, is global_batch_indices).
   torch::Tensor batch_indices(int64_t step);
+  torch::Tensor global_batch_indices(int64_t step);
+  World& world() { return *world_; }
 
   // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
   void save_checkpoint(const std::string& path);
@@ -94,6 +103,8 @@ class Trainer {
   int64_t step_ = 0;
   int64_t order_epoch_ = -1;
   torch::Tensor order_;
+  std::shared_ptr<World> world_;         // never null: a World of one process when none is given
+  std::unique_ptr<GradReducer> reducer_;  // averages gradients over the world
 };
 
 // Reads the config stored in a checkpoint (to load its dataset before building the Trainer).
