@@ -27,7 +27,7 @@ struct WorldOptions {
   DistBackend backend = DistBackend::Auto;
   // A collective that waits longer than this (a peer died or hangs) fails with an error naming
   // this rank and the operation, instead of hanging.
-  std::chrono::milliseconds timeout{120000};
+  std::chrono::milliseconds timeout{600000};
 };
 
 // The torchrun variables RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT,

@@ -82,7 +82,7 @@ class Trainer {
   // (every rank's batch, W x batch_size samples, is global_batch_indices).
   torch::Tensor batch_indices(int64_t step);
   torch::Tensor global_batch_indices(int64_t step);
-  World& world() { return *world_; }
+  World& world() const { return *world_; }  // a World of one process when not distributed
 
   // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
   void save_checkpoint(const std::string& path);
