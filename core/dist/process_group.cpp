@@ -1,8 +1,13 @@
 #include "dist/process_group.h"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+// Gloo's own headers come from libgloo-dev (Debian) or the LibTorch folder; a LibTorch without them
+// still builds, and a gloo world then fails with a message saying so.
+#if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
+#define MOCO_HAVE_GLOO 1
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -114,6 +119,9 @@ World::World(const WorldOptions& options, torch::Device device) : options_(optio
     throw std::runtime_error(where + ": backend nccl asked for, but this LibTorch was built without NCCL (use gloo)");
 #endif
   } else {
+#ifndef MOCO_HAVE_GLOO
+    throw std::runtime_error(where + ": backend gloo asked for, but this build has no Gloo headers (install libgloo-dev)");
+#else
     auto o = c10d::ProcessGroupGloo::Options::create(options_.timeout);
     // The loopback address for a world on one machine; else the address this host resolves to.
     o->devices.push_back(options_.master_addr == "127.0.0.1" || options_.master_addr == "localhost"
@@ -126,6 +134,7 @@ World::World(const WorldOptions& options, torch::Device device) : options_(optio
       throw std::runtime_error(where + ": gloo could not connect to the other ranks: " + e.what());
     }
     impl_->backend = "gloo";
+#endif
   }
 }
 
