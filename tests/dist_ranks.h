@@ -34,7 +34,7 @@ inline int free_port() {
 inline std::vector<std::string> run_ranks(int size, const std::function<void(World&)>& body,
                                           std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   const int port = free_port();
-  std::vector<std::string> errors(size_t(size));
+  std::vector<std::string> errors(static_cast<size_t>(size));
   std::vector<std::thread> threads;
   for (int rank = 0; rank < size; ++rank)
     threads.emplace_back([&, rank] {
