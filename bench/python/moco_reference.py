@@ -37,6 +37,7 @@ from PIL import Image, ImageFilter
 
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
 IDX_IMAGES_MAGIC = 0x00000803  # IDX: unsigned bytes, 3 dimensions
+IDX_LABELS_MAGIC = 0x00000801  # IDX: unsigned bytes, 1 dimension
 
 # What v1 and v2 change besides the augmentation (He et al. 2019; Chen et al. 2020, Table 1).
 PRESETS = {
@@ -54,6 +55,18 @@ BLUR_SIGMA = (0.1, 2.0)
 
 # ---------------------------------------------------------------------------------------------
 # Data
+
+def load_idx_labels(path):
+    """Reads a gzip IDX label file into an int64 array N."""
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 8:
+        raise ValueError(f"{path}: {len(data)} bytes, too short for an IDX header")
+    magic, n = struct.unpack(">II", data[:8])
+    if magic != IDX_LABELS_MAGIC or len(data) != 8 + n:
+        raise ValueError(f"{path}: magic {magic:#010x} and {len(data)} bytes; expected {IDX_LABELS_MAGIC:#010x} and {8 + n}")
+    return np.frombuffer(data, dtype=np.uint8, offset=8).astype(np.int64)
+
 
 def load_idx_images(path):
     """Reads a gzip IDX image file into a uint8 array N x 1 x H x W."""

@@ -10,12 +10,10 @@ the schedule ends or the highest target is reached, and prints one JSON object: 
 each evaluation and the seconds at which each target (the floor, 85 %, 90 %) was first passed.
 """
 import argparse
-import gzip
 import json
 import math
 import os
 import random
-import struct
 import sys
 import time
 
@@ -25,23 +23,11 @@ import torch.nn.functional as F
 
 import moco_reference as ref
 
-IDX_LABELS_MAGIC = 0x00000801  # IDX: unsigned bytes, 1 dimension
 KNN_K = 200  # neighbours that vote (the official CIFAR demo's monitor, as ours)
 KNN_T = 0.1  # vote weight exp(sim / t)
 QUERY_CHUNK = 1024  # bounds the similarity matrix held at once, as core/eval/knn.cpp
 FEATURE_BATCH = 1024
 FIXED_TARGETS = (0.85, 0.90)
-
-
-def load_idx_labels(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    if len(data) < 8:
-        raise ValueError(f"{path}: {len(data)} bytes, too short for an IDX header")
-    magic, n = struct.unpack(">II", data[:8])
-    if magic != IDX_LABELS_MAGIC or len(data) != 8 + n:
-        raise ValueError(f"{path}: magic {magic:#010x} and {len(data)} bytes; expected {IDX_LABELS_MAGIC:#010x} and {8 + n}")
-    return np.frombuffer(data, dtype=np.uint8, offset=8).astype(np.int64)
 
 
 def prepare(images, size, mean, std):
@@ -107,8 +93,8 @@ def main(argv=None):
 
     images = ref.load_idx_images(os.path.join(args.data_dir, "train-images-idx3-ubyte.gz"))
     test_images = ref.load_idx_images(os.path.join(args.data_dir, "t10k-images-idx3-ubyte.gz"))
-    labels = torch.from_numpy(load_idx_labels(os.path.join(args.data_dir, "train-labels-idx1-ubyte.gz"))).to(device)
-    test_labels = torch.from_numpy(load_idx_labels(os.path.join(args.data_dir, "t10k-labels-idx1-ubyte.gz"))).to(device)
+    labels = torch.from_numpy(ref.load_idx_labels(os.path.join(args.data_dir, "train-labels-idx1-ubyte.gz"))).to(device)
+    test_labels = torch.from_numpy(ref.load_idx_labels(os.path.join(args.data_dir, "t10k-labels-idx1-ubyte.gz"))).to(device)
     classes = int(labels.max()) + 1
     mean, std = ref.pixel_mean_std(images)
     bank_u8 = torch.from_numpy(images).to(device)
