@@ -76,10 +76,6 @@ DeviceFeatures device_features(Trainer& trainer, Split split, const std::vector<
 KnnReport knn_on_tensors(const torch::Tensor& bank, const torch::Tensor& bank_labels, const torch::Tensor& queries,
                          const torch::Tensor& query_labels, int64_t classes, const KnnOptions& o) {
   const auto start = Clock::now();
-  if (bank.size(0) == 0) throw std::invalid_argument("kNN: the feature bank is empty");
-  if (o.k < 1 || o.k > bank.size(0))
-    throw std::invalid_argument("kNN: k = " + std::to_string(o.k) + " must be between 1 and the bank size " +
-                                std::to_string(bank.size(0)));
   auto result = knn_evaluate(bank, bank_labels, queries, query_labels, classes, o.k, o.t);
   KnnReport r;
   r.top1 = result.top1;
@@ -109,8 +105,6 @@ KnnReport knn_monitor(Trainer& trainer, const KnnOptions& o) {
 }
 
 ProbeReport linear_probe(const FeatureSet& train, const FeatureSet& test, int64_t classes, const ProbeOptions& o) {
-  if (train.count == 0 || test.count == 0) throw std::invalid_argument("linear probe: empty feature set");
-  if (train.dim != test.dim) throw std::invalid_argument("linear probe: train and test features differ in dimension");
   auto r = linear_probe_on_tensors(as_tensor(train), torch::tensor(train.labels, torch::kInt64), as_tensor(test),
                                    torch::tensor(test.labels, torch::kInt64), classes, o);
   r.step = train.step;
@@ -121,6 +115,7 @@ ProbeReport linear_probe_on_tensors(const torch::Tensor& train, const torch::Ten
                                     const torch::Tensor& test_labels, int64_t classes, const ProbeOptions& o) {
   const auto start = Clock::now();
   if (train.size(0) == 0 || test.size(0) == 0) throw std::invalid_argument("linear probe: empty feature set");
+  if (train.size(1) != test.size(1)) throw std::invalid_argument("linear probe: train and test features differ in dimension");
   torch::NoGradGuard outer;
   const auto device = train.device();
   auto x = train.to(torch::kFloat32).clone(), xt = test.to(device, torch::kFloat32).clone();
