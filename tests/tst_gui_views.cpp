@@ -14,6 +14,7 @@
 #include "gui_test_support.h"
 #include "plots/consistency_plot.h"
 #include "plots/eval_plot.h"
+#include "plots/negatives_age_plot.h"
 #include "plots/queue_age_histogram.h"
 #include "views/augment_pairs_view.h"
 #include "views/dataset_view.h"
@@ -242,6 +243,76 @@ class TestGuiViews : public QObject {
     auto* histogram = find<QueueAgeHistogram>(w);
     QTRY_VERIFY_WITH_TIMEOUT(histogram->isExact(), 10000);
     QCOMPARE(histogram->slotTotal(), 64.0);  // every one of the K slots, written or not
+  }
+
+  void memoryBankAgesInEpochs() {
+    // The largest y (x for `keys`) drawn by any graph of `plot`.
+    const auto largest = [](QCustomPlot& plot, bool keys) {
+      double top = -1;
+      for (int i = 0; i < plot.graphCount(); ++i)
+        for (auto it = plot.graph(i)->data()->constBegin(); it != plot.graph(i)->data()->constEnd(); ++it)
+          top = std::max(top, keys ? it->key : it->value);
+      return top;
+    };
+    Run queue;
+    queue.config = test::gui_config();
+    StepMetrics m;
+    m.step = 25;
+    m.epoch = 2;
+    m.queue_age_mean = 10;
+    m.queue_age_max = 20;
+    m.steps_per_epoch = 10;
+    queue.append({m});
+    Run bank = queue;
+    bank.config.moco.mechanism = Mechanism::MemoryBank;
+    QVERIFY(!queue.agesInEpochs());
+    QVERIFY(bank.agesInEpochs());
+
+    NegativesAgePlot ages;
+    ages.setRuns({&queue});
+    QVERIFY(!ages.inEpochs());
+    QCOMPARE(largest(ages, false), 20.0);  // steps
+    QVERIFY(!ages.yAxis->label().contains("epochs"));
+    ages.setRuns({&queue, &bank});  // with a memory bank shown, every run's ages in epochs
+    QVERIFY(ages.inEpochs());
+    QCOMPARE(largest(ages, false), 2.0);  // 20 steps of a 10-step epoch
+    QVERIFY(ages.yAxis->label().contains("epochs"));
+
+    // Metrics saved before the epoch length was recorded: read off the first step of epoch 1.
+    Run old;
+    old.config = bank.config;
+    for (int64_t step = 1; step <= 12; ++step) {
+      StepMetrics s;
+      s.step = step;
+      s.epoch = (step - 1) / 5;
+      old.append({s});
+    }
+    QCOMPARE(old.stepsPerEpoch(), int64_t(5));
+    old.metrics.resize(5);  // still inside epoch 0: unknown
+    QCOMPARE(old.stepsPerEpoch(), int64_t(0));
+
+    QueueAgeHistogram histogram;
+    histogram.showAges({0, 5, 10, 15, 19, -1}, 25, bank);
+    QVERIFY(histogram.inEpochs());
+    QCOMPARE(histogram.slotTotal(), 6.0);
+    QVERIFY(histogram.xAxis->label().contains("epochs"));
+    histogram.showAges({0, 5, 10, 15, 19, -1}, 25, queue);
+    QVERIFY(!histogram.inEpochs());
+    QVERIFY(histogram.xAxis->label().contains("steps"));
+
+    // The consistency of the stored negatives against their age, in the same unit.
+    EvalReport report;
+    report.step = 25;
+    report.consistency.points = {{0, 10, 0.9}, {1, 20, 0.8}};
+    bank.evals.push_back(report);
+    ConsistencyPlot consistency;
+    consistency.setRuns({&bank});
+    QCOMPARE(consistency.pointCount(), 2);
+    QCOMPARE(largest(consistency, true), 2.0);
+    QVERIFY(consistency.xAxis->label().contains("epochs"));
+    queue.evals.push_back(report);
+    consistency.setRuns({&queue});
+    QCOMPARE(largest(consistency, true), 20.0);
   }
 
   void approximateQueueAges() {

@@ -3,6 +3,7 @@
 // resume of a memory-bank run, the simclr preset and the field's JSON.
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 #include "api/analysis.h"
@@ -148,13 +149,24 @@ class TestMechanisms : public QObject {
         QCOMPARE(last.key_drift, 0.0);
         QVERIFY(t.memory_bank() == nullptr);
         break;
-      case Mechanism::MemoryBank:
+      case Mechanism::MemoryBank: {
         // 160 images, batch 16: 12 steps wrote 160 + 32 entries, all of them at least once.
         QCOMPARE(last.queue_fill, 1.0);
         QVERIFY(last.queue_age_max >= 1 && last.queue_age_max <= 11);
         QVERIFY(t.memory_bank() != nullptr);
+        // The slot ages the window's histogram shows are the bank's 160 entries, not the unused
+        // queue's K slots; they agree with the logged maximum.
+        int64_t at = 0;
+        const auto ages = queue_slot_ages(t, &at);
+        QCOMPARE(int64_t(ages.size()), t.memory_bank()->size());
+        QCOMPARE(at, int64_t(12));
+        QCOMPARE(double(*std::max_element(ages.begin(), ages.end())), last.queue_age_max);
+        QVERIFY(*std::min_element(ages.begin(), ages.end()) >= 0);
         break;
+      }
     }
+    // Every step records the epoch length that turns its ages into epochs (160 / 16 = 10 steps).
+    for (const auto& m : steps) QCOMPARE(m.steps_per_epoch, int64_t(10));
   }
 
   void consistencyOfTheStoredNegatives() {

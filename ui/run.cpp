@@ -20,6 +20,15 @@ double Run::finalLoss() const {
   return metrics.isEmpty() ? std::numeric_limits<double>::quiet_NaN() : metrics.back().loss;
 }
 
+int64_t Run::stepsPerEpoch() const {
+  if (!metrics.isEmpty() && metrics.back().steps_per_epoch > 0) return metrics.back().steps_per_epoch;
+  for (const auto& m : metrics)
+    if (m.epoch >= 1) return (m.step - 1) / m.epoch;  // step s belongs to epoch (s - 1) / steps per epoch
+  return 0;
+}
+
+bool Run::agesInEpochs() const { return config.moco.mechanism == Mechanism::MemoryBank; }
+
 RunList::RunList(QObject* parent) : QObject(parent) {}
 RunList::~RunList() = default;
 

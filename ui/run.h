@@ -33,6 +33,11 @@ struct Run {
   void append(const QVector<StepMetrics>& more);
   int64_t lastStep() const { return metrics.isEmpty() ? 0 : metrics.back().step; }
   double finalLoss() const;  // NaN before the first step
+  // Steps in one epoch: recorded with each step, else read off the first step of epoch 1 (metrics
+  // saved before it was recorded); 0 while unknown.
+  int64_t stepsPerEpoch() const;
+  // Whether its stored negatives are a memory bank's entries, whose age is counted in epochs.
+  bool agesInEpochs() const;
 };
 
 class RunList : public QObject {

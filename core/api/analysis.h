@@ -183,8 +183,9 @@ ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps = 8);
 // GUI plots).
 std::vector<std::pair<int64_t, double>> mean_cosine_by_age(const ConsistencyReport& report);
 
-// Age in steps of each of the K queue slots at the trainer's current step; -1 for slots that still
-// hold their random initial key. `step`, when given, receives the step the ages refer to.
+// Age in steps of each of the K queue slots (of each memory-bank entry, for that mechanism) at the
+// trainer's current step; -1 for slots that still hold their random initial key. `step`, when
+// given, receives the step the ages refer to.
 std::vector<int64_t> queue_slot_ages(Trainer& trainer, int64_t* step = nullptr);
 
 // ---- Nearest neighbours ---------------------------------------------------------------------

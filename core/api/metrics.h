@@ -28,6 +28,9 @@ struct StepMetrics {
   double queue_age_mean = 0;
   double queue_age_max = 0;
   double key_drift = 0;       // ||theta_k - theta_q|| / ||theta_q|| (queue only: 0 without a key encoder)
+  // Steps in one pass over the training set: turns the ages above into epochs (the memory bank's
+  // natural unit). 0 in metrics written before it was recorded.
+  int64_t steps_per_epoch = 0;
   double step_seconds = 0;
   double images_per_second = 0;  // both views counted
 };

@@ -110,7 +110,9 @@ HealthReport representation_health(Trainer& trainer, int64_t count) {
 
 std::vector<int64_t> queue_slot_ages(Trainer& trainer, int64_t* step) {
   if (step) *step = trainer.steps_done();
-  auto written = trainer.model().queue.written_at();
+  // The stored negatives: the memory bank's entries for that mechanism, else the queue's slots.
+  const MemoryBank* bank = trainer.memory_bank();
+  auto written = bank ? bank->written_at() : trainer.model().queue.written_at();
   auto ages = torch::where(written >= 0, (trainer.steps_done() - 1) - written, torch::full_like(written, -1)).contiguous();
   return std::vector<int64_t>(ages.data_ptr<int64_t>(), ages.data_ptr<int64_t>() + ages.numel());
 }

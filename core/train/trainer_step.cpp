@@ -70,6 +70,7 @@ void Trainer::advance_on_views(const Views& views) {
   StepMetrics m;
   m.step = step_ + 1;
   m.epoch = step_ / steps_per_epoch_;
+  m.steps_per_epoch = steps_per_epoch_;
   const bool queue = c.moco.mechanism == Mechanism::Queue;
   m.chance_loss = std::log(double(negatives_per_query(c)) + 1.0) * (queue && c.moco.symmetric ? 2.0 : 1.0);
   m.lr = lr;

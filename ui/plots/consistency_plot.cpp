@@ -20,7 +20,8 @@ ConsistencyPlot::ConsistencyPlot(QWidget* parent) : QCustomPlot(parent) {
   setRuns({});
 }
 
-void ConsistencyPlot::addCurve(const EvalReport& report, const QString& name, const QColor& colour, bool latest) {
+void ConsistencyPlot::addCurve(const EvalReport& report, double stepsPerUnit, const QString& name, const QColor& colour,
+                               bool latest) {
   const auto points = mean_cosine_by_age(report.consistency);
   if (points.empty()) return;
   auto* g = addGraph();
@@ -28,7 +29,7 @@ void ConsistencyPlot::addCurve(const EvalReport& report, const QString& name, co
   g->setPen(QPen(colour, latest ? 1.8 : 1.2));
   g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, latest ? palette::paper() : colour, latest ? 6 : 4));
   for (const auto& [age, cosine] : points) {
-    g->addData(double(age), cosine);
+    g->addData(double(age) / stepsPerUnit, cosine);
     lowest_ = std::min(lowest_, cosine);
     ++points_;
   }
@@ -40,23 +41,31 @@ void ConsistencyPlot::setRuns(const QList<const Run*>& runs) {
   points_ = 0;
   lowest_ = 1;
   const bool several = runs_.size() > 1;
+  // One unit for every curve: epochs as soon as a memory bank is shown, whose entries are up to an
+  // epoch old (a run whose epoch length is unknown is left out rather than drawn in steps).
+  epochs_ = false;
+  for (const Run* run : runs_) epochs_ = epochs_ || run->agesInEpochs();
+  xAxis->setLabel(epochs_ ? tr("age of the stored negative (epochs)") : tr("key age (steps)"));
   for (const Run* run : runs_) {
     if (run->evals.isEmpty()) continue;
+    const double perUnit = epochs_ ? double(run->stepsPerEpoch()) : 1.0;
+    if (perUnit <= 0) continue;
     if (several) {
-      addCurve(run->evals.back(), tr("%1 · step %2").arg(run->name).arg(run->evals.back().step), run->colour, true);
+      addCurve(run->evals.back(), perUnit, tr("%1 · step %2").arg(run->name).arg(run->evals.back().step), run->colour, true);
       continue;
     }
     const int n = run->evals.size();
     for (int i = std::max(0, n - 1 - kEarlierShown); i < n; ++i) {
       const bool latest = i == n - 1;
       const int alpha = latest ? 255 : 60 + 150 * (i - (n - 1 - kEarlierShown)) / (kEarlierShown + 1);
-      addCurve(run->evals[i], tr("step %1").arg(run->evals[i].step), palette::faded(palette::purple(), alpha), latest);
+      addCurve(run->evals[i], perUnit, tr("step %1").arg(run->evals[i].step), palette::faded(palette::purple(), alpha), latest);
     }
   }
   empty_->setVisible(points_ == 0);
   legend->setVisible(points_ > 0);
   rescaleAxes();
-  xAxis->setRange(QCPRange(-0.5, std::max(1.0, xAxis->range().upper) + 0.5));
+  if (epochs_) xAxis->setRange(QCPRange(0, std::max(0.05, xAxis->range().upper * 1.05)));
+  else xAxis->setRange(QCPRange(-0.5, std::max(1.0, xAxis->range().upper) + 0.5));
   // 1 is the top: a key re-encoded identically. Zoom in on the range the curves use.
   yAxis->setRange(std::min(0.98, lowest_ - 0.1 * (1.0 - lowest_) - 0.005), 1.002);
   replot(QCustomPlot::rpQueuedReplot);
@@ -72,9 +81,10 @@ void ConsistencyPlot::mouseMoveEvent(QMouseEvent* event) {
                                   yAxis->coordToPixel(it->value) - event->position().y());
       if (d < best) {
         best = d;
-        text = tr("<b>%1</b><br>keys %2 steps old<br>cosine %3")
+        text = tr("<b>%1</b><br>stored %2 %3 ago<br>cosine %4")
                    .arg(graph(i)->name().toHtmlEscaped())
-                   .arg(it->key)
+                   .arg(it->key, 0, 'g', 3)
+                   .arg(epochs_ ? tr("epochs") : tr("steps"))
                    .arg(it->value, 0, 'f', 4);
       }
     }

@@ -27,9 +27,11 @@ class ConsistencyPlot : public QCustomPlot {
   void mouseMoveEvent(QMouseEvent* event) override;
 
  private:
-  void addCurve(const EvalReport& report, const QString& name, const QColor& colour, bool latest);
+  // `stepsPerUnit`: 1 for ages in steps, the run's steps per epoch for ages in epochs.
+  void addCurve(const EvalReport& report, double stepsPerUnit, const QString& name, const QColor& colour, bool latest);
   QList<const Run*> runs_;
   int points_ = 0;
+  bool epochs_ = false;  // ages in epochs: a memory-bank run is shown (its entries are rewritten once an epoch)
   double lowest_ = 1;
   QCPItemText* empty_;
 };

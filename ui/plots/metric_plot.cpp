@@ -48,7 +48,10 @@ void MetricPlot::setOptions(const PlotOptions& options) {
   rebuild();
 }
 
+double MetricPlot::valueOf(const Run&, size_t series, const StepMetrics& m) const { return series_[series].value(m); }
+
 void MetricPlot::rebuild() {
+  runsChanged();
   clearGraphs();
   graphs_.clear();
   const bool several = runs_.size() > 1;
@@ -95,7 +98,7 @@ void MetricPlot::addPoints(RunGraphs& rg, int first) {
     QVector<double> xs, raw, smoothed;
     xs.reserve(run.metrics.size() - first);
     for (int i = first; i < run.metrics.size(); ++i) {
-      const double v = series_[s].value(run.metrics[i]);
+      const double v = valueOf(run, s, run.metrics[i]);
       if (!std::isfinite(v) || (log && v <= 0.0)) continue;
       sg.ema = a * sg.ema + (1.0 - a) * v;
       sg.emaWeight = a * sg.emaWeight + (1.0 - a);

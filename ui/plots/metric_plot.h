@@ -56,6 +56,10 @@ class MetricPlot : public QCustomPlot {
  protected:
   // Called after points change; subclasses add items such as shaded bands.
   virtual void decorate() {}
+  // Called when the shown runs change, before their points are added (e.g. to pick a unit).
+  virtual void runsChanged() {}
+  // The value of `series` at `m` of `run`: by default the series' own function of the step.
+  virtual double valueOf(const Run& run, size_t series, const StepMetrics& m) const;
   double xOf(const Run& run, int index) const;
   const QList<const Run*>& runs() const { return runs_; }
   const PlotOptions& options() const { return options_; }

@@ -18,6 +18,7 @@
 #include "consistency_plot.h"
 #include "eval_plot.h"
 #include "loss_plot.h"
+#include "negatives_age_plot.h"
 #include "palette.h"
 #include "queue_age_histogram.h"
 #include "run.h"
@@ -101,10 +102,7 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
                       {tr("q·queue (negatives)"), [](const StepMetrics& m) { return m.negative_cosine; }, palette::red(),
                        Qt::DashLine}},
                      false),
-      new MetricPlot(tr("Queue age"), tr("age (steps)"),
-                     {{tr("mean"), [](const StepMetrics& m) { return m.queue_age_mean; }, palette::purple()},
-                      {tr("max"), [](const StepMetrics& m) { return m.queue_age_max; }, palette::tab10(9), Qt::DashLine}},
-                     true),
+      new NegativesAgePlot,
       new MetricPlot(tr("Key-encoder drift"), tr("‖θk − θq‖ / ‖θq‖"),
                      {{tr("drift"), [](const StepMetrics& m) { return m.key_drift; }, palette::tab10(5)}}, true),
   };
@@ -246,7 +244,7 @@ void PlotGrid::updateAges() {
       const auto now = self->runs_->shownRuns();
       if (now.isEmpty() || now.back()->id != id) return;
       if (ages.empty()) self->ages_->showRun(now.back());  // the engine could not answer
-      else self->ages_->showAges(ages, step);
+      else self->ages_->showAges(ages, step, *now.back());
     });
     if (agesPending_) return;
   }

@@ -53,7 +53,16 @@ QVector<double> QueueAgeHistogram::exactCounts(const std::vector<int64_t>& ages,
   return counts;
 }
 
-void QueueAgeHistogram::showAges(const std::vector<int64_t>& ages, int64_t step) {
+void QueueAgeHistogram::setUnitFor(const Run* run) {
+  const bool bank = run && run->agesInEpochs();
+  const int64_t perEpoch = bank ? run->stepsPerEpoch() : 0;
+  stepsPerUnit_ = perEpoch > 1 ? double(perEpoch) : 1.0;
+  if (auto* heading = qobject_cast<QCPTextElement*>(plotLayout()->element(0, 0)))
+    heading->setText(bank ? tr("Memory bank entry ages (now)") : tr("Queue slot ages (now)"));
+}
+
+void QueueAgeHistogram::showAges(const std::vector<int64_t>& ages, int64_t step, const Run& run) {
+  setUnitFor(&run);
   double width = 1;
   int64_t never = 0;
   const QVector<double> counts = exactCounts(ages, kMaxBins, &width, &never);
@@ -70,6 +79,7 @@ double QueueAgeHistogram::slotTotal() const {
 
 void QueueAgeHistogram::showRun(const Run* run) {
   exact_ = false;
+  setUnitFor(run);
   if (!run || run->metrics.isEmpty()) {
     written_->data()->clear();
     random_->data()->clear();
@@ -81,7 +91,10 @@ void QueueAgeHistogram::showRun(const Run* run) {
     return;
   }
   const StepMetrics& m = run->metrics.back();
-  const int64_t slotCount = run->config.moco.queue_size;
+  // A memory bank holds one entry per training image (about steps per epoch x batch); a queue K.
+  const int64_t slotCount = run->agesInEpochs() && run->stepsPerEpoch() > 0
+                                ? run->stepsPerEpoch() * run->config.optim.batch_size
+                                : run->config.moco.queue_size;
   double width = 1;
   const QVector<double> counts = approximateCounts(slotCount, m.queue_fill, m.queue_age_max, kMaxBins, &width);
   draw(counts, width, double(slotCount) - std::round(m.queue_fill * double(slotCount)), slotCount, m.step,
@@ -94,28 +107,35 @@ void QueueAgeHistogram::draw(const QVector<double>& counts, double width, double
   random_->data()->clear();
   legend->setVisible(true);
   QVector<double> keys(counts.size());
-  for (int i = 0; i < counts.size(); ++i) keys[i] = (i + 0.5) * width - 0.5;
-  written_->setWidth(width * 0.9);
+  // Bins are counted in whole steps; the axis shows steps or, for a memory bank, epochs.
+  const double unit = stepsPerUnit_;
+  for (int i = 0; i < counts.size(); ++i) keys[i] = ((i + 0.5) * width - 0.5) / unit;
+  written_->setWidth(width * 0.9 / unit);
   written_->setData(keys, counts, true);
-  const double randomX = counts.size() * width + width;  // one bar to the right of the oldest key
+  const double randomX = (counts.size() * width + width) / unit;  // one bar to the right of the oldest key
   if (randomSlots > 0) {
-    random_->setWidth(width * 0.9);
+    random_->setWidth(width * 0.9 / unit);
     random_->addData(randomX, randomSlots);
     random_->addToLegend();
   } else {
     random_->removeFromLegend();  // every slot holds a real key
   }
-  xAxis->setLabel(tr("key age at step %1 (steps) · %2").arg(step).arg(source));
+  if (unit > 1.0) xAxis->setLabel(tr("entry age at step %1 (epochs) · %2").arg(step).arg(source));
+  else xAxis->setLabel(tr("key age at step %1 (steps) · %2").arg(step).arg(source));
   const double fill = slotCount > 0 ? 100.0 * (double(slotCount) - randomSlots) / double(slotCount) : 0.0;
   written_->setName(tr("real keys: %1 % of K = %2").arg(fill, 0, 'f', 0).arg(slotCount));
-  auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();  // ages are whole steps
-  ticker->setTickStep(std::max(1.0, std::round((counts.size() * width) / 6.0)));
-  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-  xAxis->setTicker(ticker);
+  if (unit > 1.0) {
+    xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());  // fractions of an epoch
+  } else {
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();  // ages are whole steps
+    ticker->setTickStep(std::max(1.0, std::round((counts.size() * width) / 6.0)));
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    xAxis->setTicker(ticker);
+  }
   double top = 0;
   for (double c : counts) top = std::max(top, c);
   top = std::max(top, randomSlots);
-  xAxis->setRange(-0.5 * width - 0.5, (randomSlots > 0 ? randomX + width : counts.size() * width));
+  xAxis->setRange((-0.5 * width - 0.5) / unit, randomSlots > 0 ? randomX + width / unit : counts.size() * width / unit);
   yAxis->setRange(0, std::max(1.0, top * 1.45));  // headroom for the legend
   replot(QCustomPlot::rpQueuedReplot);
 }

@@ -19,8 +19,11 @@ class QueueAgeHistogram : public QCustomPlot {
   explicit QueueAgeHistogram(QWidget* parent = nullptr);
   // Shows the queue of `run`'s newest step from its metrics (null or no steps: empty).
   void showRun(const Run* run);
-  // Shows the exact ages of the K slots at `step` (-1: never written).
-  void showAges(const std::vector<int64_t>& ages, int64_t step);
+  // Shows the exact ages of `run`'s K slots at `step` (-1: never written); for a memory-bank run
+  // its entries' ages, in epochs.
+  void showAges(const std::vector<int64_t>& ages, int64_t step, const Run& run);
+  // Whether the ages are shown in epochs (a memory bank's entries) rather than steps: for tests.
+  bool inEpochs() const { return stepsPerUnit_ > 1.0; }
   // Whether the bars show the engine's exact ages (else the metrics' reconstruction), and how many
   // slots they add up to (K): for tests.
   bool isExact() const { return exact_; }
@@ -35,11 +38,14 @@ class QueueAgeHistogram : public QCustomPlot {
   void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
+  // Picks the unit and title for `run`: epochs for a memory bank (when its epoch length is known).
+  void setUnitFor(const Run* run);
   void draw(const QVector<double>& counts, double binWidth, double randomSlots, int64_t slotCount, int64_t step,
             const QString& source);
   QCPBars* written_;
   QCPBars* random_;
   bool exact_ = false;
+  double stepsPerUnit_ = 1;  // 1: ages in steps; steps per epoch: in epochs
 };
 
 }  // namespace moco
