@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -68,6 +69,18 @@ int run_train_command(const TrainCommand& cmd) {
     if (resuming) {
       if (!cmd.config_path.empty() || !cmd.sets.empty())
         throw std::invalid_argument("--resume continues a run as it was saved: --config and --set cannot be combined with it");
+      if (!job.folder.has_checkpoint()) {
+        // Stopped (or killed) before its first checkpoint: nothing to continue, so the run starts
+        // again from the configuration it saved first; its metrics rows are rewritten from step 1.
+        const std::string saved = job.folder.file(RunFolder::kConfigFile);
+        if (!std::filesystem::exists(saved))
+          throw std::invalid_argument("'" + job.folder.path() + "' holds neither " + RunFolder::kCheckpointFile +
+                                      " nor " + RunFolder::kConfigFile + ": there is no run to resume");
+        job.fresh_config = load_config_file(saved);
+        if (!cmd.quiet)
+          std::cerr << "moco-train: '" << job.folder.path() << "' has no checkpoint yet: starting the run again from its "
+                    << RunFolder::kConfigFile << std::endl;
+      }
     } else {
       job.fresh_config = base_config(cmd);
       const auto issues = validate(*job.fresh_config);

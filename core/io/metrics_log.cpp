@@ -1,5 +1,6 @@
 #include "io/metrics_log.h"
 
+#include "io/atomic_file.h"
 #include "io/metric_rows.h"
 
 #include <filesystem>
@@ -11,28 +12,41 @@
 namespace moco {
 namespace {
 
-// Keeps lines whose step (read by `step_of`) is <= keep_until_step; lines it cannot read are kept.
+// Keeps lines whose step (read by `step_of`) is <= keep_until_step; lines it cannot read are kept,
+// except a last line without its newline: the row a killed run was writing, cut short. The file is
+// rewritten atomically, so a run killed again right here still has every row it had.
 template <typename StepOf>
 void truncate_after(const std::string& path, int64_t keep_until_step, bool has_header, StepOf step_of) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) return;
-  std::vector<std::string> kept;
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
+  std::ostringstream whole;
+  whole << in.rdbuf();
+  in.close();
+  std::string text = whole.str();
+  const bool cut_short = !text.empty() && text.back() != '\n';
+  std::istringstream lines(text);
+  std::string kept, line;
+  bool first = true, dropped = false;
+  while (std::getline(lines, line)) {
+    if (cut_short && lines.eof()) {  // the unterminated last line
+      dropped = true;
+      break;
+    }
     if (line.empty()) continue;
     if (!(first && has_header)) {
       try {
-        if (step_of(line) > keep_until_step) continue;
+        if (step_of(line) > keep_until_step) {
+          dropped = true;
+          continue;
+        }
       } catch (...) {
       }
     }
     first = false;
-    kept.push_back(line);
+    kept += line;
+    kept += '\n';
   }
-  in.close();
-  std::ofstream out(path, std::ios::trunc);
-  for (const auto& l : kept) out << l << '\n';
+  if (dropped || kept.size() != text.size()) write_file_atomically(path, kept);
 }
 
 std::ofstream open_append(const std::string& path) {
