@@ -1,6 +1,8 @@
 // A run killed with SIGKILL at random moments (while stepping, while writing a checkpoint or its
 // metrics, before its first checkpoint) and resumed, twenty times: the run folder always resumes,
 // its metrics files end on whole lines, and the run finishes exactly as an uninterrupted one.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest/QtTest>
 
 #include <random>
@@ -11,7 +13,7 @@
 namespace {
 
 constexpr int kKills = 20;
-constexpr int kSteps = 240;
+constexpr int kSteps = 1600;  // about 10 s uninterrupted: 20 kills of at most 1.8 s each do not finish it
 // A tiny run long enough to be killed many times, checkpointing every few steps so that some kills
 // land inside a checkpoint write.
 const QStringList kRun = moco::test::kTinyRunArgs +
@@ -45,7 +47,7 @@ class TestKilledRuns : public QObject {
     QCOMPARE(expected.size(), kSteps);
 
     std::mt19937 draw(20261202);  // the kill moments, the same on every run of the test
-    std::uniform_int_distribution<int> after_ms(150, 2500);
+    std::uniform_int_distribution<int> after_ms(150, 1800);  // some before the first step (about 0.7 s)
     int killedWhileRunning = 0;
     for (int kill = 0; kill < kKills; ++kill) {
       const bool started = QFile::exists(killed + "/config.json");
@@ -88,13 +90,23 @@ class TestKilledRuns : public QObject {
     QVERIFY(cut.open(QIODevice::WriteOnly));
     cut.write(csv.toUtf8() + "3,0,4.1");  // a row cut short
     cut.close();
+    QFile cutJson(folder + "/metrics.jsonl");
+    QVERIFY(cutJson.open(QIODevice::WriteOnly));
+    cutJson.write(readAll(dir_.filePath("probe/metrics.jsonl")).toUtf8() + "{\"step\":3,\"epo");
+    cutJson.close();
     const auto resumed = moco::test::run_moco_train({"--resume", folder, "--steps", "4", "-q"});
     QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
     const QStringList rows = losses(folder);
     QCOMPARE(rows.size(), 4);
     QVERIFY(rows.front().startsWith("1:") && rows.back().startsWith("4:"));
+    // The cut JSON line (which has no step to read) is gone too: one whole line per step.
+    const auto jsonLines = readAll(folder + "/metrics.jsonl").split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(jsonLines.size(), 4);
+    for (const auto& line : jsonLines)
+      QVERIFY2(QJsonDocument::fromJson(line.toUtf8()).object().contains("step"), qPrintable(line));
 
-    const auto nothing = moco::test::run_moco_train({"--resume", dir_.filePath("missing"), "-q"});
+    QVERIFY(QDir().mkpath(dir_.filePath("empty")));
+    const auto nothing = moco::test::run_moco_train({"--resume", dir_.filePath("empty"), "-q"});
     QVERIFY(nothing.code != 0);
     QVERIFY2(nothing.err.contains("no run to resume"), qPrintable(nothing.err));
   }

@@ -67,6 +67,7 @@ std::string jsonl_row(const StepMetrics& m) {
   for (size_t i = 0; i < names.size(); ++i) row[names[i]] = values[i];
   row["step"] = m.step;  // integers, not 12.0
   row["epoch"] = m.epoch;
+  row["steps_per_epoch"] = m.steps_per_epoch;
   return row.dump();
 }
 
