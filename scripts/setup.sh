@@ -28,5 +28,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# scripts/fuzz.sh and scripts/sanitize.sh need the packages only; they build elsewhere.
+[ "${MOCO_PACKAGES_ONLY:-0}" = 1 ] && exit 0
+
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"

@@ -70,7 +70,7 @@ SparseAffinities joint_probabilities(const NeighbourGraph& graph, const std::vec
   }
   for (int64_t i = 0; i < n; ++i) cursor[size_t(i + 1)] += cursor[size_t(i)];
   const std::vector<int64_t> raw_start = cursor;
-  std::vector<std::pair<int32_t, double>> raw(size_t(cursor[size_t(n)]));
+  std::vector<std::pair<int32_t, double>> raw(static_cast<size_t>(cursor[size_t(n)]));  // not size_t(...): clang reads that as a function declaration
   for (int64_t e = 0; e < n * k; ++e) {
     const int32_t i = int32_t(e / k), j = graph.index[size_t(e)];
     raw[size_t(cursor[size_t(i)]++)] = {j, conditional[size_t(e)]};
