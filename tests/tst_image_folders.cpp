@@ -293,6 +293,16 @@ class TestImageFolders : public QObject {
     QVERIFY2(w.contains("huge.png (declares 60000 x 60000 pixels") && w.contains("huge.jpg (declares 60000 x 60000"), qPrintable(w));
   }
 
+  // Sides whose product passes int64 (found by tests/fuzz): the product used to wrap negative and
+  // let the header through to the decoder.
+  void sidesWhoseProductOverflowsAreRefused() {
+    const fs::path root = fresh();
+    const fs::path png = root / "wide.png";
+    write_bytes(png, kPngSignature + ihdr(3310200945u, 4294967124u, 8, 2));
+    const std::string reason = oversized_reason(png.string());
+    QVERIFY2(reason.find("declares 3310200945 x 4294967124 pixels") != std::string::npos, reason.c_str());
+  }
+
   void linkLoopsEndTheWalk() {
     const fs::path root = fresh();
     write_image(root / "a" / "x.png", solid(4, 4, {0, 0, 0}));

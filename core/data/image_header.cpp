@@ -62,7 +62,8 @@ std::optional<DeclaredSize> declared_size(const std::string& path) {
 
 std::string oversized_reason(const std::string& path) {
   const auto size = declared_size(path);
-  if (!size || size->width * size->height <= kMaxDeclaredPixels) return "";
+  // Divided, not multiplied: two 32-bit PNG sides multiply past int64 (found by tests/fuzz).
+  if (!size || size->width <= 0 || size->height <= kMaxDeclaredPixels / size->width) return "";
   return "declares " + std::to_string(size->width) + " x " + std::to_string(size->height) + " pixels, over the " +
          std::to_string(kMaxDeclaredPixels / 1'000'000) + " megapixels decoded";
 }
