@@ -20,9 +20,14 @@
 namespace moco {
 namespace {
 
-// How long the other ranks get to end on their own (their collective with the dead rank fails at
-// once on a closed socket) before they are killed.
-constexpr auto kGrace = std::chrono::seconds(15);
+// How long the other ranks get to end on their own before they are killed: their collective with
+// the dead rank fails at once on a closed socket, and naming the rank waits for its heartbeat to be
+// missed (MOCO_DIST_PEER_TIMEOUT, dist/process_group.h), so the grace is that and a margin.
+std::chrono::seconds grace() {
+  const char* text = std::getenv("MOCO_DIST_PEER_TIMEOUT");
+  const long peer = text && *text ? std::strtol(text, nullptr, 10) : 30;
+  return std::chrono::seconds(std::max(1L, peer) + 10);
+}
 
 std::atomic<int> g_forward_signal{0};
 extern "C" void on_launcher_signal(int sig) { g_forward_signal.store(sig); }
@@ -108,7 +113,7 @@ int launch_workers(int nproc, const std::vector<std::string>& args) {
     const pid_t pid = ::waitpid(-1, &status, WNOHANG);
     if (pid <= 0) {
       if (kill_at != std::chrono::steady_clock::time_point{} && std::chrono::steady_clock::now() > kill_at) {
-        std::cerr << "moco-train: the other ranks did not stop within " << kGrace.count() << " s; killing them" << std::endl;
+        std::cerr << "moco-train: the other ranks did not stop within " << grace().count() << " s; killing them" << std::endl;
         signal_all(SIGKILL);
         kill_at = {};
       }
@@ -121,6 +126,9 @@ int launch_workers(int nproc, const std::vector<std::string>& args) {
     *it = -1;
     --running;
     const int code = exit_code(status);
+    // A later rank that crashed too (not by our SIGKILL) is named as well.
+    if (result != 0 && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+      std::cerr << "moco-train: rank " << rank << " of " << nproc << " " << describe_status(status) << std::endl;
     if (code != 0 && result == 0) {
       result = code;
       if (!stopping || code != 130) {
@@ -128,7 +136,7 @@ int launch_workers(int nproc, const std::vector<std::string>& args) {
                   << (running > 0 ? "; stopping the other ranks" : "") << std::endl;
         if (running > 0) {
           signal_all(SIGTERM);
-          kill_at = std::chrono::steady_clock::now() + kGrace;
+          kill_at = std::chrono::steady_clock::now() + grace();
         }
       }
     }
