@@ -1,9 +1,12 @@
 // moco-train: trains MoCo headless and writes config, metrics and checkpoints into a run folder.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "analyze_cli.h"
 #include "api/config.h"
 #include "download_cli.h"
+#include "launch_workers.h"
 #include "lesson_cli.h"
 #include "sweep_cli.h"
 #include "train_cli.h"
@@ -69,6 +72,12 @@ int main(int argc, char** argv) {
       ->needs(download_opt);
   // Hidden: the checksum a test's (or a trusted mirror's repackaged) archive has instead of the official one.
   app.add_option("--md5", download.md5)->needs(download_opt)->group("");
+  int nproc = 1;
+  app.add_option("--nproc", nproc, "Train with N processes on this machine (data-parallel MoCo: one per GPU, else the CPU "
+                                   "cores split between them); optim.batch_size is per process. Several machines: set "
+                                   "torchrun's RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT instead")
+      ->check(CLI::PositiveNumber)->excludes(sweep)->excludes(seeds)->excludes(lesson_opt)->excludes(analyze_opt)
+      ->excludes(download_opt);
   CLI11_PARSE(app, argc, argv);
 
   if (!print_config.empty()) return moco::print_preset(print_config);
@@ -92,5 +101,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!cmd.sweeps.empty() || cmd.seeds > 0) return moco::run_sweep_command(cmd);
+  // --nproc N: this program again as N ranks (torchrun's variables set); a rank trains below.
+  if (nproc > 1 && !std::getenv("WORLD_SIZE")) return moco::launch_workers(nproc, moco::without_nproc(argc, argv));
   return moco::run_train_command(cmd);
 }

@@ -1,15 +1,20 @@
 #include "train_cli.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "api/analysis.h"
 #include "api/fields.h"
 #include "api/run_folder.h"
 #include "cli_errors.h"
+#include "dist/process_group.h"
 #include "io/atomic_file.h"
 #include "progress_bar.h"
 #include "runtime/device.h"
@@ -21,6 +26,7 @@ namespace moco {
 namespace {
 
 std::atomic<bool> g_stop{false};
+constexpr int kPeerLostExit = 4;  // neither an error of this rank (2) nor an interruption (130)
 extern "C" void on_interrupt(int) { g_stop.store(true); }
 
 // --knn: the final model's kNN on the whole splits (the CIFAR demo's k 200, t 0.1) beside both floors.
@@ -36,6 +42,23 @@ nlohmann::json final_knn(Trainer& trainer) {
           {"knn_top5", trained.top5},
           {"random_encoder_knn_top1", floors.random_encoder_knn_top1},
           {"pixel_knn_top1", floors.pixel_knn_top1}};
+}
+
+// This process's place in a data-parallel run (torchrun's variables, which --nproc sets), or null.
+// A rank's CPU threads default to its share of the machine's cores.
+std::shared_ptr<World> join_world(Config& config) {
+  const auto options = world_from_env();
+  if (!options || options->size <= 1) return nullptr;
+  if (config.run.threads == 0)
+    config.run.threads = std::max<int64_t>(1, int64_t(std::thread::hardware_concurrency()) / options->local_size);
+  auto world = std::make_shared<World>(*options, resolve_device(config.run.device));
+  // A peer found dead while this rank hangs in a collective (no error to meet): end now. The last
+  // checkpoint stays as it is (its writes are atomic); _Exit, as the training thread cannot unwind.
+  world->on_peer_lost([](const std::string& message) {
+    std::cerr << "moco-train: " << message << "; stopping" << std::endl;
+    std::_Exit(kPeerLostExit);
+  });
+  return world;
 }
 
 }  // namespace
@@ -96,33 +119,42 @@ int run_train_command(const TrainCommand& cmd) {
 int train_run(const TrainCommand& cmd, const RunJob& job) {
   const bool resuming = !job.fresh_config;
   const RunFolder& folder = job.folder;
-  const Config config = resuming ? read_checkpoint_config(folder.checkpoint()) : *job.fresh_config;
+  Config config = resuming ? read_checkpoint_config(folder.checkpoint()) : *job.fresh_config;
+  // --- distributed: every rank trains; rank 0 alone writes the run folder and talks.
+  auto world = join_world(config);
+  const bool lead = !world || world->rank() == 0;
+  const bool quiet = cmd.quiet || !lead;
   const LoadProgress decoding = [&](int64_t done, int64_t total) {
-    if (!cmd.quiet) std::fprintf(stderr, "\rmoco-train: decoding images %lld/%lld%s", (long long)done, (long long)total,
+    if (!quiet) std::fprintf(stderr, "\rmoco-train: decoding images %lld/%lld%s", (long long)done, (long long)total,
                                  done == total ? "\n" : "");
     return !g_stop.load();
   };
   auto dataset = std::make_shared<const ImageDataset>(load_dataset(config.data, decoding));
   for (const auto& warning : dataset->warnings) std::cerr << "warning: " << warning << std::endl;
   const std::string no_labels = labels_unavailable(*dataset);
-  const bool evaluating = no_labels.empty() && (cmd.eval_every > 0 || job.eval_at_end);
-  const bool final_knn_wanted = no_labels.empty() && cmd.knn;
+  const bool evaluating = lead && no_labels.empty() && (cmd.eval_every > 0 || job.eval_at_end);
+  const bool final_knn_wanted = lead && no_labels.empty() && cmd.knn;
   if (!no_labels.empty() && (cmd.eval_every > 0 || job.eval_at_end || cmd.knn))
     std::cerr << "warning: " << no_labels << "; --eval-every and --knn are skipped" << std::endl;
-  Trainer trainer(config, dataset);
+  TrainerOptions trainer_options;
+  trainer_options.world = world;
+  Trainer trainer(config, dataset, trainer_options);
   if (resuming) trainer.load_checkpoint(folder.checkpoint());
-  if (auto warning = trainer.queue_warning()) std::cerr << "warning: " << *warning << std::endl;
-  RunWriter writer(folder, trainer);
+  if (auto warning = trainer.queue_warning(); warning && lead) std::cerr << "warning: " << *warning << std::endl;
+  std::optional<RunWriter> writer_storage;
+  if (lead) writer_storage.emplace(folder, trainer);
+  RunWriter* writer = writer_storage ? &*writer_storage : nullptr;
 
   LoopOptions loop;
   loop.stop_at_step = cmd.steps > 0    ? cmd.steps
                       : (resuming && cmd.epochs > 0) ? cmd.epochs * trainer.steps_per_epoch()
                                                      : trainer.schedule_steps();
   loop.checkpoint_every = config.run.checkpoint_every;
-  if (!cmd.quiet)
+  if (!quiet)
     std::cerr << "moco-train: " << dataset->name << (config.data.path.empty() ? "" : " from '" + config.data.path + "'") << " (" << dataset->train.size() << " train images), "
               << to_string(config.model.encoder) << "/" << to_string(config.model.head) << ", K " << config.moco.queue_size << ", batch "
               << config.optim.batch_size << ", steps " << trainer.steps_done() << " -> " << loop.stop_at_step
+              << (world ? " x " + std::to_string(world->size()) + " processes (" + world->backend_name() + ")" : "")
               << " on " << describe_device(trainer.device()) << std::endl;
 
   // An evaluation at step N must see the model of step N, not of the step already queued after it.
@@ -130,7 +162,7 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
   EvalOptions eval;
   eval.knn.bank_size = cmd.eval_bank;
   eval.knn.test_size = cmd.eval_test;
-  if (evaluating && !resuming) writer.record(knn_floors(trainer.config(), *dataset, eval.knn));
+  if (evaluating && !resuming) writer->record(knn_floors(trainer.config(), *dataset, eval.knn));
 
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
@@ -140,7 +172,7 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
     if (const auto evals = folder.read().evals; !evals.empty()) last_eval_step = evals.back().step;
   const auto evaluate_now = [&] {
     const auto report = evaluate(trainer, eval);
-    writer.record(report);
+    writer->record(report);
     last_eval_step = report.step;
     if (!cmd.quiet)
       std::fprintf(stderr, "\neval at step %lld: kNN %.2f%%  probe %.2f%%  consistency %.4f  (%.1f s)\n",
@@ -148,25 +180,31 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
                    report.consistency.mean_cosine, report.seconds);
   };
   LoopHooks hooks;
-  hooks.before_step = [](const LoopHooks::Settle&) { return !g_stop.load(); };
+  hooks.before_step = [&](const LoopHooks::Settle&) {
+    if (!world) return !g_stop.load();
+    // The ranks stop at the same step (a rank that stopped alone would leave the others waiting).
+    auto stop = torch::tensor({g_stop.load() ? 1 : 0}, torch::kInt32).to(trainer.device());
+    world->allreduce_max(stop);
+    return stop.item<int>() == 0;
+  };
   hooks.after_step = [&](const StepMetrics& m) {
-    if (!cmd.quiet) bar.update(m.step, m.loss, m.images_per_second);
+    if (!quiet) bar.update(m.step, m.loss, m.images_per_second);
     if (evaluating && cmd.eval_every > 0 && m.step % cmd.eval_every == 0) evaluate_now();
   };
-  const LoopResult result = run_training(trainer, loop, hooks, &writer);
-  if (!cmd.quiet || result.end == LoopEnd::Diverged) bar.finish();
+  const LoopResult result = run_training(trainer, loop, hooks, writer);
+  if (!quiet || result.end == LoopEnd::Diverged) bar.finish();
   // The evaluation at the end, also when a resumed run had no step left to take.
   if (result.end == LoopEnd::Finished && evaluating && job.eval_at_end && last_eval_step != trainer.steps_done())
     evaluate_now();
   switch (result.end) {
     case LoopEnd::Diverged:
-      std::cerr << "moco-train: " << result.message << std::endl;
+      if (lead) std::cerr << "moco-train: " << result.message << std::endl;
       return 3;
     case LoopEnd::Stopped:
-      std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << folder.checkpoint() << std::endl;
+      if (lead) std::cerr << "moco-train: interrupted; saved step " << trainer.steps_done() << " to " << folder.checkpoint() << std::endl;
       return 130;
     case LoopEnd::Finished:
-      if (!cmd.quiet)
+      if (!quiet)
         std::cerr << "moco-train: " << trainer.steps_done() << " steps in " << format_duration(result.seconds) << ", saved "
                   << folder.checkpoint() << std::endl;
       break;

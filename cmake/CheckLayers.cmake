@@ -2,7 +2,7 @@
 #  - ui/ includes nothing of LibTorch (torch/, ATen/, c10/, caffe2/) and, of core, only the torch-free
 #    api/ and tsne/ headers;
 #  - core's torch-free layers (api, config, io, fetch, sweep, tsne) include nothing of LibTorch;
-#  - a core layer never includes a higher one (config, io, fetch < sweep, runtime < data, augment < model < train < eval).
+#  - a core layer never includes a higher one (config, io, fetch < sweep, runtime < data, augment, dist < model < train < eval).
 # The build runs it before compiling the libraries (a new include re-runs it), and CTest runs it too.
 cmake_minimum_required(VERSION 3.25)
 if(NOT SOURCE_ROOT)
@@ -18,6 +18,7 @@ set(rank_tsne 0)
 set(rank_runtime 2)
 set(rank_data 3)
 set(rank_augment 3)
+set(rank_dist 3)
 set(rank_model 4)
 set(rank_train 5)
 set(rank_eval 6)

@@ -12,6 +12,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev libarchive-dev   # dataset downloads (HTTP, MD5) and reading .tar.gz releases
   qt6-base-dev qt6-qpa-plugins libqcustomplot-dev  # the GUI and Qt Test
   libqt6svg6                                       # Qt's SVG icon engine: the toolbar and window icons
+  libgloo-dev                                      # Gloo headers for c10d (data-parallel runs, core/dist/)
   dataset-fashion-mnist                            # the default dataset
   xvfb xauth                                       # a virtual display for headless runs and screenshots
 )

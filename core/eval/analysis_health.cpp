@@ -131,7 +131,9 @@ ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps) {
   auto& model = trainer.model();
   const auto& queue = model.queue;
   const Config config = trainer.config();
-  const int64_t batch = config.optim.batch_size;
+  // The whole batch of a step (every rank's in a data-parallel run, where the queue's batch rows
+  // count over it; encoded here by this process alone, an approximation of the shuffle across them).
+  const int64_t batch = config.optim.batch_size * trainer.world().size();
   // Slots grouped by the step that wrote them.
   std::map<int64_t, std::vector<int64_t>> slots_by_step;
   auto written = queue.written_at();
@@ -149,7 +151,7 @@ ConsistencyReport queue_consistency(Trainer& trainer, int64_t max_steps) {
   double sum = 0;
   for (int64_t step : chosen) {
     // Re-encode the batch of `step` as Trainer::step did: same images, views and shuffle.
-    auto ids = trainer.batch_indices(step);
+    auto ids = trainer.global_batch_indices(step);
     auto images = images_all.index_select(0, ids).to(model.device);
     auto x_k = aug.apply(images, trainer.augment_params_of_step(step, 1, batch));
     auto shuffle = make_generator(config.run.seed, RngStream::KeyShuffle, uint64_t(step));

@@ -63,15 +63,17 @@ torch::Tensor MocoModel::prepared(const torch::Tensor& x) const {
 
 torch::Tensor MocoModel::encode_keys(const torch::Tensor& x, at::Generator& shuffle_generator) {
   torch::NoGradGuard no_grad;
-  const auto forward = [&](const torch::Tensor& input) {
-    AutocastGuard autocast(precision_, device);
-    return key->forward(prepared(input)).to(torch::kFloat32);
-  };
-  if (!shuffle_keys) return l2_normalize(forward(x));
+  if (!shuffle_keys) return l2_normalize(key_features(x));
   auto shuffle = to_device_async(torch::randperm(x.size(0), shuffle_generator, torch::kInt64), device);
   auto unshuffle = shuffle.argsort(int64_t(0));
-  auto k = forward(x.index_select(0, shuffle));
+  auto k = key_features(x.index_select(0, shuffle));
   return l2_normalize(k).index_select(0, unshuffle);
+}
+
+torch::Tensor MocoModel::key_features(const torch::Tensor& x) {
+  torch::NoGradGuard no_grad;
+  AutocastGuard autocast(precision_, device);
+  return key->forward(prepared(x)).to(torch::kFloat32);
 }
 
 torch::Tensor MocoModel::encode_queries(const torch::Tensor& x) {

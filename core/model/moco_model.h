@@ -32,6 +32,9 @@ class MocoModel {
   // Keys of a batch: f_k on a shuffled batch (so split BN cannot tell the positive), unshuffled,
   // normalised. No gradients.
   torch::Tensor encode_keys(const torch::Tensor& x, at::Generator& shuffle_generator);
+  // f_k of x as it comes (no shuffle, not normalised, fp32), under the run's precision and memory
+  // format: one rank's shard in the shuffle BN across processes (train/dist_step.h).
+  torch::Tensor key_features(const torch::Tensor& x);
   // Normalised query embeddings (with gradients).
   torch::Tensor encode_queries(const torch::Tensor& x);
   // The encoders' forward passes run under autocast with this (resolved: never Auto); their outputs

@@ -1,6 +1,8 @@
 #include "train/trainer.h"
 
+#include "api/fields.h"
 #include "runtime/device.h"
+#include "train/dist_step.h"
 #include "runtime/rng.h"
 
 namespace moco {
@@ -18,9 +20,15 @@ Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
   return Augmenter(config.augment, data.channels(), data.height(), data.width(), mean, stdev);
 }
 
-torch::Device device_for(const Config& config) {
+torch::Device device_for(const Config& config, const World* world) {
   configure_threads(config.run.threads);
-  return resolve_device(config.run.device);
+  const auto device = resolve_device(config.run.device);
+  // One GPU per process of this machine.
+  return device.is_cuda() && world && world->distributed() ? torch::Device(torch::kCUDA, world->local_rank()) : device;
+}
+
+std::shared_ptr<World> world_or_single(std::shared_ptr<World> world) {
+  return world ? std::move(world) : std::make_shared<World>();
 }
 
 }  // namespace
@@ -29,12 +37,15 @@ Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, Tra
     : config_(validated(std::move(config))),
       dataset_(std::move(dataset)),
       augmenter_(make_augmenter(config_, *dataset_)),
-      model_(config_, dataset_->channels(), device_for(config_), config_.run.seed) {
+      model_(config_, dataset_->channels(), device_for(config_, options.world.get()), config_.run.seed),
+      world_(world_or_single(options.world)) {
   const int64_t n = dataset_->train.size();
-  if (n < config_.optim.batch_size)
-    throw std::invalid_argument("optim.batch_size " + std::to_string(config_.optim.batch_size) +
-                                " is larger than the training set (" + std::to_string(n) + " images)");
-  steps_per_epoch_ = n / config_.optim.batch_size;  // the last partial batch is dropped, as the reference
+  const int64_t global_batch = config_.optim.batch_size * world_->size();
+  if (n < global_batch)
+    throw std::invalid_argument("optim.batch_size " + std::to_string(config_.optim.batch_size) + " x " +
+                                std::to_string(world_->size()) + " processes is larger than the training set (" +
+                                std::to_string(n) + " images)");
+  steps_per_epoch_ = n / global_batch;  // the last partial batch is dropped, as the reference
   train_images_ = dataset_->train.images.to(model_.device);
   if (config_.moco.mechanism == Mechanism::MemoryBank) {
     if (config_.moco.queue_size >= n)
@@ -48,8 +59,22 @@ Trainer::Trainer(Config config, std::shared_ptr<const ImageDataset> dataset, Tra
   optimizer_ = std::make_unique<torch::optim::SGD>(
       model_.query->parameters(),
       torch::optim::SGDOptions(o.lr).momentum(o.sgd_momentum).weight_decay(o.weight_decay));
-  deferred_ = options.deferred_metrics.value_or(model_.device.is_cuda());
+  // Distributed: read at once, so that every rank decides on the same (averaged) loss together.
+  deferred_ = !world_->distributed() && options.deferred_metrics.value_or(model_.device.is_cuda());
   if (model_.precision() == Precision::Fp16) scaler_ = std::make_unique<GradScaler>(model_.device);
+  // --- distributed: rank 0's weights and queue everywhere, gradients averaged after backward.
+  if (world_->distributed()) {
+    if (config_.moco.mechanism != Mechanism::Queue)
+      throw std::invalid_argument("moco.mechanism " + to_string(config_.moco.mechanism) +
+                                  ": only the queue trains across processes (run it with one process)");
+    std::vector<torch::Tensor> state = model_.query->parameters();
+    for (const auto& t : model_.query->buffers()) state.push_back(t);
+    for (const auto& t : model_.key->parameters()) state.push_back(t);
+    for (const auto& t : model_.key->buffers()) state.push_back(t);
+    state.push_back(model_.queue.keys());
+    broadcast_tensors(*world_, state, 0);
+  }
+  reducer_ = std::make_unique<GradReducer>(*world_, model_.query->parameters());
 }
 
 int64_t Trainer::schedule_steps() const {
@@ -106,11 +131,13 @@ const torch::Tensor& Trainer::epoch_order(int64_t epoch) {
   return order_;
 }
 
-torch::Tensor Trainer::batch_indices(int64_t step) {
-  const int64_t b = config_.optim.batch_size;
+torch::Tensor Trainer::global_batch_indices(int64_t step) {
+  const int64_t b = config_.optim.batch_size * world_->size();
   const int64_t in_epoch = step % steps_per_epoch_;
   return epoch_order(step / steps_per_epoch_).slice(0, in_epoch * b, (in_epoch + 1) * b);
 }
+
+torch::Tensor Trainer::batch_indices(int64_t step) { return rank_rows(global_batch_indices(step), *world_); }
 
 AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n) const {
   auto gen = make_generator(config_.run.seed, view == 0 ? RngStream::AugmentQuery : RngStream::AugmentKey, uint64_t(step));
@@ -118,14 +145,17 @@ AugmentParams Trainer::augment_params_of_step(int64_t step, int view, int64_t n)
 }
 
 Trainer::Views Trainer::next_views() {
-  const int64_t b = config_.optim.batch_size;
+  // The global batch's augmentation is drawn whole and sliced per rank: W processes see the same
+  // views of the same samples as one process with W x the batch.
+  const int64_t b = config_.optim.batch_size * world_->size();
   Views v;
-  v.ids = batch_indices(step_);
+  v.ids = global_batch_indices(step_);
+  auto mine = rank_rows(v.ids, *world_).contiguous();
   // Pinned and non-blocking on a GPU: a plain host-to-device copy would synchronise the stream.
-  auto ids = model_.device.is_cuda() ? v.ids.pin_memory().to(model_.device, /*non_blocking=*/true) : v.ids;
+  auto ids = model_.device.is_cuda() ? mine.pin_memory().to(model_.device, /*non_blocking=*/true) : mine;
   auto images = train_images_.index_select(0, ids);
-  v.query = augmenter_.apply(images, augment_params_of_step(step_, 0, b));
-  v.key = augmenter_.apply(images, augment_params_of_step(step_, 1, b));
+  v.query = augmenter_.apply(images, rank_rows(augment_params_of_step(step_, 0, b), *world_));
+  v.key = augmenter_.apply(images, rank_rows(augment_params_of_step(step_, 1, b), *world_));
   return v;
 }
 

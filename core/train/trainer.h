@@ -16,6 +16,8 @@
 #include "augment/augment.h"
 #include "api/config.h"
 #include "data/dataset.h"
+#include "dist/grad_bucket.h"
+#include "dist/process_group.h"
 #include "api/metrics.h"
 #include "model/memory_bank.h"
 #include "model/moco_model.h"
@@ -36,6 +38,12 @@ struct TrainerOptions {
   // next step is queued, so a GPU never idles while the host waits for a number. Unset: on CUDA
   // only (on the CPU reading at once costs nothing). Tests force it on the CPU.
   std::optional<bool> deferred_metrics;
+  // This trainer as one rank of a data-parallel run of W > 1 processes (dist/process_group.h):
+  // optim.batch_size is per process (effective batch W x batch_size, lr scaled by W as the linear
+  // rule of OptimConfig::lr says), keys use shuffle BN across processes, gradients are averaged and
+  // every rank holds the same parameters and queue. Metrics are read at once (a collective decides
+  // whether a loss is finite, on every rank alike). Null: one process.
+  std::shared_ptr<World> world;
 };
 
 class Trainer {
@@ -65,7 +73,7 @@ class Trainer {
   // The two parts of step(), for benchmarks: the batch and its two augmented views for the next
   // step, and one MoCo iteration on given views (e.g. the same fixed views again and again).
   struct Views {
-    torch::Tensor ids, query, key;
+    torch::Tensor ids, query, key;  // ids: the global batch's samples (this rank's views are rank_rows of it)
   };
   Views next_views();
   StepMetrics step_on_views(const Views& views);
@@ -100,8 +108,11 @@ class Trainer {
 
   // Redraws the augmentation parameters step `step` used for its query (view 0) or key (view 1).
   AugmentParams augment_params_of_step(int64_t step, int view, int64_t n) const;
-  // Training-set indices of the batch of step `step` (0-based).
+  // Training-set indices of the batch of step `step` (0-based): this rank's rows of the global batch
+  // (every rank's batch, W x batch_size samples, is global_batch_indices).
   torch::Tensor batch_indices(int64_t step);
+  torch::Tensor global_batch_indices(int64_t step);
+  World& world() const { return *world_; }  // a World of one process when not distributed
 
   // Whole state, written to a temporary file and renamed (an interrupted save leaves the old one).
   // Settles a pending step first (see settle()): a checkpoint never holds an unchecked step.
@@ -141,6 +152,8 @@ class Trainer {
   StepSnapshot snapshots_[2];           // deferred: the states before the pending and the current step
   std::deque<PendingStep> pending_;
   std::vector<StepMetrics> ready_;
+  std::shared_ptr<World> world_;         // never null: a World of one process when none is given
+  std::unique_ptr<GradReducer> reducer_;  // averages gradients over the world
 };
 
 // Reads the config stored in a checkpoint (to load its dataset before building the Trainer).

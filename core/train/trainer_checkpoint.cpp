@@ -43,6 +43,9 @@ void Trainer::save_checkpoint(const std::string& path) {
   archive.write("format", torch::tensor(kCheckpointFormat));
   archive.write("config", c10::IValue(to_json(config())));
   archive.write("step", torch::tensor(step_));
+  // Every rank holds the same state (parameters, optimizer, queue) and draws its randomness from
+  // (seed, step, rank's rows), so rank 0's state with the world size is the whole run's state.
+  archive.write("world_size", torch::tensor(int64_t(world_->size())));
   torch::serialize::OutputArchive query, key, optimizer;
   model_.query->save(query);
   model_.key->save(key);
@@ -90,6 +93,13 @@ void Trainer::load_checkpoint(const std::string& path) {
   const Config saved = config_in(archive, path);
   const std::string mismatch = structural_mismatch(saved, config_);
   if (!mismatch.empty()) throw std::runtime_error("checkpoint '" + path + "' belongs to another run: " + mismatch);
+  torch::Tensor saved_world;  // absent in checkpoints of one process written before distributed runs
+  const int64_t world = archive.try_read("world_size", saved_world) ? saved_world.item<int64_t>() : 1;
+  if (world != world_->size())
+    throw std::runtime_error("checkpoint '" + path + "' was written by a run of " + std::to_string(world) +
+                             " process(es) but this one has " + std::to_string(world_->size()) +
+                             ": resume it with --nproc " + std::to_string(world) +
+                             " (the batch, data order and BN groups depend on the process count)");
   std::vector<std::vector<int64_t>> shapes;
   for (const auto& p : model_.query->parameters()) shapes.push_back(p.sizes().vec());
   try {

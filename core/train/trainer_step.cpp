@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "runtime/rng.h"
+#include "train/dist_step.h"
 #include "train/lr_schedule.h"
 #include "train/mechanisms.h"
 #include "train/trainer.h"
@@ -33,7 +34,7 @@ StepMetrics Trainer::step() {
   settle();
   auto read = take_metrics();
   auto m = read.back();
-  set_duration(m, seconds_since(start), config_.optim.batch_size);  // the augmentation and the read included
+  set_duration(m, seconds_since(start), config_.optim.batch_size * world_->size());  // the augmentation and the read included
   return m;
 }
 
@@ -42,7 +43,7 @@ void Trainer::advance() {
   advance_on_views(next_views());
   // Include the augmentation in the step's time.
   auto& m = deferred_ ? pending_.back().metrics : ready_.back();
-  set_duration(m, seconds_since(start), config_.optim.batch_size);
+  set_duration(m, seconds_since(start), config_.optim.batch_size * world_->size());
 }
 
 StepMetrics Trainer::step_on_views(const Views& views) {
@@ -64,7 +65,7 @@ std::vector<StepMetrics> Trainer::take_metrics() {
 void Trainer::advance_on_views(const Views& views) {
   const auto start = Clock::now();
   const auto& c = config_;
-  const double lr = learning_rate(c.optim, c.optim.lr, step_, schedule_steps());
+  const double lr = learning_rate(c.optim, c.optim.lr * double(world_->size()), step_, schedule_steps());
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
 
   StepMetrics m;
@@ -97,7 +98,7 @@ void Trainer::advance_on_views(const Views& views) {
   } else {
     m.queue_fill = 1.0;  // end-to-end: the negatives are this step's own keys, of age 0
   }
-  set_duration(m, seconds_since(start), c.optim.batch_size);
+  set_duration(m, seconds_since(start), c.optim.batch_size * world_->size());
   pending_.push_back({m, ScalarReadout(summary), slot});
   // Deferred: read the previous step now that this one is queued behind it.
   if (!deferred_ || pending_.size() > 1) settle_oldest();
@@ -109,7 +110,8 @@ torch::Tensor Trainer::forward_and_apply(const Views& views, const StepMetrics& 
   switch (c.moco.mechanism) {
     case Mechanism::Queue: {
       auto shuffle_gen = make_generator(c.run.seed, RngStream::KeyShuffle, uint64_t(step_));
-      f = queue_forward(model_, c, views.ids, views.query, views.key, shuffle_gen);
+      f = world_->distributed() ? queue_forward_across(*world_, model_, c, views.ids, views.query, views.key, shuffle_gen)
+                                : queue_forward(model_, c, views.ids, views.query, views.key, shuffle_gen);
       break;
     }
     case Mechanism::EndToEnd: f = end_to_end_forward(model_, c, views.query, views.key); break;
@@ -121,7 +123,12 @@ torch::Tensor Trainer::forward_and_apply(const Views& views, const StepMetrics& 
   }
   auto& loss = f.loss;
   if (!deferred_) {
-    const double loss_value = loss.item<double>();
+    double loss_value = loss.item<double>();
+    if (world_->distributed()) {  // the mean over the ranks: every rank takes the same decision below
+      auto mean = torch::tensor({loss_value}, torch::kFloat64).to(model_.device);
+      world_->allreduce_sum(mean);
+      loss_value = mean.item<double>() / double(world_->size());
+    }
     if (!std::isfinite(loss_value)) {
       model_.restore_pre_step_state();
       fail(loss_value, m);
@@ -130,6 +137,7 @@ torch::Tensor Trainer::forward_and_apply(const Views& views, const StepMetrics& 
   optimizer_->zero_grad();
   if (scaler_) {
     scaler_->scale(loss).backward();
+    reducer_->average();  // before unscaling: every rank then finds the same overflow
     const auto found_inf = scaler_->unscale(model_.query->parameters());
     // Skipping the update needs the answer on the host: fp16's one synchronisation a step, as with
     // PyTorch's GradScaler. An overflow is the scale's fault, not the run's: no error.
@@ -137,6 +145,7 @@ torch::Tensor Trainer::forward_and_apply(const Views& views, const StepMetrics& 
     scaler_->update(found_inf);
   } else {
     loss.backward();
+    reducer_->average();  // no-op for one process
     optimizer_->step();
   }
   if (c.moco.mechanism == Mechanism::Queue) model_.queue.enqueue(f.keys, f.key_ids, step_);
@@ -147,8 +156,13 @@ torch::Tensor Trainer::forward_and_apply(const Views& views, const StepMetrics& 
   auto cosines = f.logits * c.moco.temperature;
   auto drift = c.moco.mechanism == Mechanism::Queue ? model_.key_drift_tensor()
                                                     : torch::zeros({}, cosines.options().dtype(torch::kFloat64));
-  return torch::stack({as_double(loss.detach()), as_double((f.logits.argmax(1) == 0).to(torch::kFloat32).mean()),
-                       as_double(cosines.select(1, 0).mean()), as_double(cosines.slice(1, 1).mean()), drift});
+  auto summary = torch::stack({as_double(loss.detach()), as_double((f.logits.argmax(1) == 0).to(torch::kFloat32).mean()),
+                               as_double(cosines.select(1, 0).mean()), as_double(cosines.slice(1, 1).mean()), drift});
+  if (world_->distributed()) {  // equal rows per rank: the mean of the ranks' means is the global mean
+    world_->allreduce_sum(summary);
+    summary.div_(double(world_->size()));
+  }
+  return summary;
 }
 
 void Trainer::settle_oldest() {
