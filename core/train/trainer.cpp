@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include "runtime/device.h"
+#include "runtime/gpu_memory.h"
 #include "runtime/rng.h"
 
 namespace moco {
@@ -20,7 +21,9 @@ Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
 
 torch::Device device_for(const Config& config) {
   configure_threads(config.run.threads);
-  return resolve_device(config.run.device);
+  const torch::Device device = resolve_device(config.run.device);
+  check_fits_device(config, device);  // validate() checked the RAM; a GPU is usually smaller
+  return device;
 }
 
 }  // namespace
