@@ -26,13 +26,14 @@ int run_reporting_errors(Body&& body) {
 // `code`, or 2 when standard output (a preset, kNN results, neighbours, --help) could not be
 // written: a full disk or a closed pipe must not look like success to a script.
 inline int with_stdout_checked(int code) {
+  errno = 0;  // the first failing write's errno is the one worth naming
   std::cout.flush();
-  errno = 0;
   const bool flushed = std::fflush(stdout) == 0;
   const int error = errno;
   if (flushed && std::cout && !std::ferror(stdout)) return code;
+  // The cause is known only when this flush failed; an earlier failing write left just the error flag.
   std::cerr << "moco-train: cannot write to standard output" << (error ? std::string(": ") + std::strerror(error) : "")
-            << std::endl;
+            << "; what it holds is incomplete" << std::endl;
   return code == 0 ? 2 : code;
 }
 

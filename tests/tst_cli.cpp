@@ -124,9 +124,10 @@ class TestCli : public QObject {
   void aWriteThatFailsIsNotReportedAsDone() {
     // Issue 14: --tsne /dev/full printed its success line and exited 0.
     const QString run = dir_.filePath("for-analysis");
-    const auto trained = run_moco_train(kTiny + QStringList{"--steps", "1", "--out", run});
+    // 60 test images: t-SNE's perplexity of 30 needs more than 30 points.
+    const auto trained = run_moco_train(kTiny + QStringList{"--set", "data.synthetic_per_class=32", "--steps", "1", "--out", run});
     QVERIFY2(trained.code == 0, qPrintable(trained.err));
-    const auto analysed = run_moco_train({"--analyze", run + "/checkpoint.pt", "--tsne", "/dev/full", "--points", "20"});
+    const auto analysed = run_moco_train({"--analyze", run + "/checkpoint.pt", "--tsne", "/dev/full"});
     QCOMPARE(analysed.code, 2);
     QVERIFY2(analysed.err.contains("cannot write '/dev/full'"), qPrintable(analysed.err));
     QVERIFY2(!analysed.err.contains("-> /dev/full"), qPrintable(analysed.err));  // no success line
