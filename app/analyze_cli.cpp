@@ -8,7 +8,7 @@
 
 #include "api/analysis.h"
 #include "cli_errors.h"
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "train/trainer.h"
 #include "tsne/trustworthiness.h"
 #include "tsne/tsne.h"
@@ -49,7 +49,7 @@ void write_tsne(Trainer& trainer, const AnalyzeCommand& cmd) {
     csv << features.indices[size_t(i)] << ',' << label << ",\"" << (label >= 0 ? names[size_t(label)] : "") << "\","
         << result.layout[size_t(2 * i)] << ',' << result.layout[size_t(2 * i + 1)] << '\n';
   }
-  write_file_atomically(cmd.tsne_csv, csv.str());
+  write_file(cmd.tsne_csv, csv.str());
   std::fprintf(stderr, "t-SNE of %lld test images: %.1f s, KL %.3f, trustworthiness(k=10) %.4f -> %s\n",
                (long long)features.count, seconds, result.kl_divergence, trust, cmd.tsne_csv.c_str());
 }

@@ -5,6 +5,8 @@
 
 #include "analyze_cli.h"
 #include "api/config.h"
+#include "cli_checks.h"
+#include "cli_errors.h"
 #include "download_cli.h"
 #include "launch_workers.h"
 #include "lesson_cli.h"
@@ -23,23 +25,25 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember(moco::preset_names()))->excludes(config);
   app.add_option("--set", cmd.sets, "Override one field, e.g. --set moco.momentum=0.999 (repeatable)");
   auto* steps = app.add_option("--steps", cmd.steps, "Total steps of the run to reach (the lr schedule keeps its length)")
-                    ->check(CLI::PositiveNumber);
-  app.add_option("--epochs", cmd.epochs, "Epochs of the run (sets run.epochs)")->check(CLI::PositiveNumber)->excludes(steps);
+                    ->check(moco::whole_number_at_least(1));
+  app.add_option("--epochs", cmd.epochs, "Epochs of the run (sets run.epochs)")->check(moco::whole_number_at_least(1))->excludes(steps);
   auto* out = app.add_option("--out", cmd.out_dir, "Folder for config.json, metrics.csv/.jsonl, checkpoint.pt, encoder_q.pth");
   app.add_option("--resume", cmd.resume_dir, "Continue the run saved in this folder")->check(CLI::ExistingDirectory)->excludes(out);
   auto* sweep = app.add_option("--sweep", cmd.sweeps, "Train a grid: --sweep moco.momentum=0.9,0.99 (repeatable: the "
                                                      "cartesian product), one run folder per arm under --out, summary.md")
                     ->needs(out);
   auto* seeds = app.add_option("--seeds", cmd.seeds, "With --sweep (or alone): every setting with run.seed 0 .. N-1")
-                    ->check(CLI::PositiveNumber)->needs(out);
+                    ->check(moco::whole_number_at_least(1))->needs(out);
   auto* knn = app.add_flag("--knn", cmd.knn, "After training, report kNN accuracy (k 200, t 0.1) with the random-encoder and raw-pixel floors");
   knn->excludes(sweep);  // a sweep evaluates every arm at its end with --eval-bank/--eval-test
   app.add_flag("-q,--quiet", cmd.quiet, "No progress output");
   auto* eval_every = app.add_option("--eval-every", cmd.eval_every,
                                     "Every N steps log kNN, linear probe, health and queue consistency to metrics.jsonl")
-                         ->check(CLI::PositiveNumber);
-  auto* eval_bank = app.add_option("--eval-bank", cmd.eval_bank, "Training images in the kNN bank (0 = all)")->capture_default_str();
-  auto* eval_test = app.add_option("--eval-test", cmd.eval_test, "Test images the monitor classifies (0 = all)")->capture_default_str();
+                         ->check(moco::whole_number_at_least(1));
+  auto* eval_bank = app.add_option("--eval-bank", cmd.eval_bank, "Training images in the kNN bank (0 = all)")
+                        ->check(moco::whole_number_at_least(0))->capture_default_str();
+  auto* eval_test = app.add_option("--eval-test", cmd.eval_test, "Test images the monitor classifies (0 = all)")
+                        ->check(moco::whole_number_at_least(0))->capture_default_str();
 
   moco::LessonCommand lesson;
   auto* lesson_opt = app.add_option("--lesson", lesson.name, "Run a lesson (see --list-lessons): a ready sweep into --out, "
@@ -54,11 +58,13 @@ int main(int argc, char** argv) {
   auto* analyze_opt = app.add_option("--analyze", analyze.checkpoint, "Analyse a saved checkpoint instead of training")
                           ->check(CLI::ExistingFile)->excludes(out)->excludes(config);
   app.add_option("--tsne", analyze.tsne_csv, "With --analyze: write a t-SNE of test features as CSV")->needs(analyze_opt);
-  app.add_option("--points", analyze.points, "With --analyze: test images in the t-SNE and exports")->capture_default_str()->needs(analyze_opt);
-  app.add_option("--neighbours", analyze.neighbours, "With --analyze: print neighbours of this test image")->needs(analyze_opt);
+  app.add_option("--points", analyze.points, "With --analyze: test images in the t-SNE and exports")
+      ->check(moco::whole_number_at_least(1))->capture_default_str()->needs(analyze_opt);
+  app.add_option("--neighbours", analyze.neighbours, "With --analyze: print neighbours of this test image")
+      ->check(moco::whole_number_at_least(0))->needs(analyze_opt);
   app.add_option("--neighbours-of", analyze.image_file, "With --analyze: print neighbours of an image file")
       ->check(CLI::ExistingFile)->needs(analyze_opt);
-  app.add_option("--k", analyze.k, "Neighbours listed")->capture_default_str()->needs(analyze_opt);
+  app.add_option("--k", analyze.k, "Neighbours listed")->check(moco::whole_number_at_least(1))->capture_default_str()->needs(analyze_opt);
   app.add_option("--export-npy", analyze.npy_dir, "With --analyze: write features.npy and labels.npy here")->needs(analyze_opt);
   app.add_option("--projector", analyze.projector_dir, "With --analyze: write TensorBoard Projector files here")->needs(analyze_opt);
 
@@ -78,30 +84,35 @@ int main(int argc, char** argv) {
                                    "torchrun's RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT instead")
       ->check(CLI::PositiveNumber)->excludes(sweep)->excludes(seeds)->excludes(lesson_opt)->excludes(analyze_opt)
       ->excludes(download_opt);
-  CLI11_PARSE(app, argc, argv);
-
-  if (!print_config.empty()) return moco::print_preset(print_config);
-  if (list_lessons) return moco::print_lesson_list();
-  if (!lesson.name.empty()) {
-    const auto given = [](CLI::Option* option, int64_t value) { return option->count() ? std::optional(value) : std::nullopt; };
-    lesson.steps = given(steps, cmd.steps);
-    lesson.seeds = given(seeds, cmd.seeds);
-    lesson.eval_every = given(eval_every, cmd.eval_every);
-    lesson.eval_bank = given(eval_bank, cmd.eval_bank);
-    lesson.eval_test = given(eval_test, cmd.eval_test);
-    return moco::run_lesson_command(lesson, cmd);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return moco::with_stdout_checked(app.exit(e));  // --help goes to stdout too
   }
-  if (!analyze.checkpoint.empty()) return moco::run_analyze_command(analyze);
-  if (!download.dataset.empty()) {
-    download.quiet = cmd.quiet;
-    return moco::run_download_command(download);
-  }
-  if (cmd.out_dir.empty() && cmd.resume_dir.empty()) {
-    std::cerr << "moco-train: give --out DIR for a new run or --resume DIR (see --help)" << std::endl;
-    return 2;
-  }
-  if (!cmd.sweeps.empty() || cmd.seeds > 0) return moco::run_sweep_command(cmd);
-  // --nproc N: this program again as N ranks (torchrun's variables set); a rank trains below.
-  if (nproc > 1 && !std::getenv("WORLD_SIZE")) return moco::launch_workers(nproc, moco::without_nproc(argc, argv));
-  return moco::run_train_command(cmd);
+  return moco::with_stdout_checked([&]() -> int {
+    if (!print_config.empty()) return moco::print_preset(print_config);
+    if (list_lessons) return moco::print_lesson_list();
+    if (!lesson.name.empty()) {
+      const auto given = [](CLI::Option* option, int64_t value) { return option->count() ? std::optional(value) : std::nullopt; };
+      lesson.steps = given(steps, cmd.steps);
+      lesson.seeds = given(seeds, cmd.seeds);
+      lesson.eval_every = given(eval_every, cmd.eval_every);
+      lesson.eval_bank = given(eval_bank, cmd.eval_bank);
+      lesson.eval_test = given(eval_test, cmd.eval_test);
+      return moco::run_lesson_command(lesson, cmd);
+    }
+    if (!analyze.checkpoint.empty()) return moco::run_analyze_command(analyze);
+    if (!download.dataset.empty()) {
+      download.quiet = cmd.quiet;
+      return moco::run_download_command(download);
+    }
+    if (cmd.out_dir.empty() && cmd.resume_dir.empty()) {
+      std::cerr << "moco-train: give --out DIR for a new run or --resume DIR (see --help)" << std::endl;
+      return 2;
+    }
+    if (!cmd.sweeps.empty() || cmd.seeds > 0) return moco::run_sweep_command(cmd);
+    // --nproc N: this program again as N ranks (torchrun's variables set); a rank trains below.
+    if (nproc > 1 && !std::getenv("WORLD_SIZE")) return moco::launch_workers(nproc, moco::without_nproc(argc, argv));
+    return moco::run_train_command(cmd);
+  }());
 }

@@ -14,8 +14,8 @@
 #include "api/fields.h"
 #include "api/run_folder.h"
 #include "cli_errors.h"
+#include "api/files.h"
 #include "dist/process_group.h"
-#include "io/atomic_file.h"
 #include "progress_bar.h"
 #include "runtime/device.h"
 #include "train/run_writer.h"
@@ -212,7 +212,7 @@ int train_run(const TrainCommand& cmd, const RunJob& job) {
   if (final_knn_wanted) {
     auto knn = final_knn(trainer);
     knn["train_seconds"] = result.seconds;
-    write_file_atomically(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");
+    write_file(folder.file(RunFolder::kFinalEvalFile), knn.dump(2) + "\n");
     std::cout << knn.dump(2) << std::endl;
   }
   return 0;

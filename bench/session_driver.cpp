@@ -7,12 +7,12 @@
 //   session_driver --device cuda --set data.dataset=fashion-mnist --set data.path=DIR --out OUT
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "api/analysis.h"
 #include "api/config.h"
+#include "api/files.h"
 #include "session_phases.h"
 
 namespace {
@@ -77,7 +77,12 @@ int main(int argc, char** argv) {
   const auto json = to_json(report, device);
   std::cout << json.dump() << std::endl;
   const auto file = std::filesystem::path(out_dir) / "session_driver.json";
-  std::ofstream(file) << json.dump(2) << '\n';
+  try {
+    moco::write_file(file.string(), json.dump(2) + "\n");
+  } catch (const std::exception& e) {  // a lost result is a failed run
+    std::cerr << "session_driver: " << e.what() << std::endl;
+    return 2;
+  }
   for (const auto& p : report.phases)
     if (!p.ok) std::cerr << "session_driver: phase " << p.name << " failed: " << p.detail << std::endl;
   return report.ok() ? 0 : 1;

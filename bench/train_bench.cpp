@@ -20,6 +20,7 @@
 
 #include "api/analysis.h"
 #include "api/fields.h"
+#include "api/files.h"
 #include "data/dataset.h"
 #include "runtime/device.h"
 #include "runtime/rng.h"
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
                             {"test", knn_test}, {"seconds", r.seconds}, {"top1", r.top1},
                             {"threads", torch::get_num_threads()}, {"device", moco::describe_device(trainer.device())}};
       std::cout << out.dump() << std::endl;
-      if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
+      if (!json_out.empty()) moco::write_file(json_out, out.dump(2) + "\n");
       return 0;
     }
     if (masked) trainer.set_masked_augmentation(true);
@@ -165,7 +166,7 @@ int main(int argc, char** argv) {
                           {"channels_last", trainer.model().channels_last()},
                           {"syncs_per_step", syncs_per_step}};
     std::cout << out.dump() << std::endl;
-    if (!json_out.empty()) std::ofstream(json_out) << out.dump(2) << '\n';
+    if (!json_out.empty()) moco::write_file(json_out, out.dump(2) + "\n");
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "train_bench: " << e.what() << std::endl;

@@ -84,6 +84,7 @@ void write_npy(const std::string& path, const std::vector<float>& values, int64_
   out.write(version_and_size, 4);
   out << header;
   out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
+  out.close();  // what the stream still buffers is written here: a full disk may show only now
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 

@@ -4,7 +4,7 @@
 #include <QtTest/QtTest>
 #include <fstream>
 
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "model/export.h"
 #include "test_support.h"
 #include "train/trainer.h"
@@ -80,8 +80,8 @@ class TestCheckpoint : public QObject {
 
   void failedWriteLeavesTheOldFile() {
     const QString path = dir_.filePath("kept.bin");
-    write_file_atomically(path.toStdString(), "old contents");
-    QVERIFY_EXCEPTION_THROWN(write_atomically(path.toStdString(),
+    write_file(path.toStdString(), "old contents");
+    QVERIFY_EXCEPTION_THROWN(write_file_via(path.toStdString(),
                                               [](const std::string& temp) {
                                                 std::ofstream(temp) << "half written";
                                                 throw std::runtime_error("No space left on device");
@@ -89,7 +89,7 @@ class TestCheckpoint : public QObject {
                              std::runtime_error);
     QCOMPARE(read_all(path), std::string("old contents"));
     QCOMPARE(QDir(dir_.path()).entryList({"kept.bin.tmp*"}, QDir::Files), QStringList());  // no temporary left
-    QVERIFY_EXCEPTION_THROWN(write_file_atomically("/nonexistent-dir/x.bin", "data"), std::runtime_error);
+    QVERIFY_EXCEPTION_THROWN(write_file("/nonexistent-dir/x.bin", "data"), std::runtime_error);
   }
 
   void nonFiniteLossStopsAndKeepsTheCheckpoint() {

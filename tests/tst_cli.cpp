@@ -1,5 +1,7 @@
 // moco-train as a user runs it: preset JSON round trip, run folder contents, exact resume with
-// metrics appended, clear errors with a non-zero exit.
+// metrics appended, clear errors with a non-zero exit (bad values, numbers out of range, a
+// configuration beyond this machine's memory, a write or a stdout that fails).
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -90,6 +92,56 @@ class TestCli : public QObject {
                                                         "data.path=/data/mine", "--out", dir_.filePath("synthpath")}
                                          << "data.path is '/data/mine' but data.dataset is synthetic";
     QTest::newRow("unknown download") << QStringList{"--download", "imagenet"} << "'imagenet' (known: cifar10, cifar100, stl10)";
+    // Numeric options out of range are refused in words (issue 14: --neighbours -3 exited 0 silently).
+    const QString someFile = QStringLiteral(MOCO_TRAIN_PATH);  // --analyze checks only that it exists before the values
+    QTest::newRow("negative neighbour") << QStringList{"--analyze", someFile, "--neighbours", "-3"}
+                                        << "--neighbours: must be a whole number >= 0, got -3";
+    QTest::newRow("no neighbours listed") << QStringList{"--analyze", someFile, "--neighbours", "1", "--k", "0"}
+                                          << "--k: must be a whole number >= 1, got 0";
+    QTest::newRow("fractional points") << QStringList{"--analyze", someFile, "--tsne", "t.csv", "--points", "2.5"}
+                                       << "--points: must be a whole number >= 1, got 2.5";
+    QTest::newRow("zero steps") << QStringList{"--preset", "v2", "--steps", "0", "--out", "x"}
+                                << "--steps: must be a whole number >= 1, got 0";
+    QTest::newRow("negative epochs") << QStringList{"--preset", "v2", "--epochs", "-1", "--out", "x"}
+                                     << "--epochs: must be a whole number >= 1, got -1";
+    QTest::newRow("words for seeds") << QStringList{"--preset", "v2", "--seeds", "three", "--out", "x"}
+                                     << "--seeds: must be a whole number >= 1, got three";
+    QTest::newRow("zero eval interval") << QStringList{"--preset", "v2", "--eval-every", "0", "--out", "x"}
+                                        << "--eval-every: must be a whole number >= 1, got 0";
+    QTest::newRow("negative bank") << QStringList{"--preset", "v2", "--eval-bank", "-1", "--out", "x"}
+                                   << "--eval-bank: must be a whole number >= 0, got -1";
+    QTest::newRow("huge test set") << QStringList{"--preset", "v2", "--eval-test", "99999999999999999999", "--out", "x"}
+                                   << "--eval-test: must be a whole number >= 0, got 99999999999999999999";
+    // A queue of 2e9 keys: validation says it cannot fit, with the figures (it failed in LibTorch's allocator).
+    QTest::newRow("queue beyond memory") << QStringList{"--preset", "v2", "--set", "moco.queue_size=2000000000", "--out",
+                                                        dir_.filePath("huge")}
+                                         << "moco.queue_size: this configuration would need about";
+    QTest::newRow("queue beyond memory, figures") << QStringList{"--preset", "v2", "--set", "moco.queue_size=2000000000",
+                                                                 "--out", dir_.filePath("huge")}
+                                                  << "but this machine has";
+  }
+
+  void aWriteThatFailsIsNotReportedAsDone() {
+    // Issue 14: --tsne /dev/full printed its success line and exited 0.
+    const QString run = dir_.filePath("for-analysis");
+    // 60 test images: t-SNE's perplexity of 30 needs more than 30 points.
+    const auto trained = run_moco_train(kTiny + QStringList{"--set", "data.synthetic_per_class=32", "--steps", "1", "--out", run});
+    QVERIFY2(trained.code == 0, qPrintable(trained.err));
+    const auto analysed = run_moco_train({"--analyze", run + "/checkpoint.pt", "--tsne", "/dev/full"});
+    QCOMPARE(analysed.code, 2);
+    QVERIFY2(analysed.err.contains("cannot write '/dev/full'"), qPrintable(analysed.err));
+    QVERIFY2(!analysed.err.contains("-> /dev/full"), qPrintable(analysed.err));  // no success line
+    QVERIFY(QFileInfo("/dev/full").exists() && !QFileInfo("/dev/full").isFile());  // written in place, not replaced
+  }
+
+  void standardOutputThatCannotBeWrittenIsAnError() {
+    QProcess p;
+    p.setStandardOutputFile("/dev/full");
+    p.start(QStringLiteral(MOCO_TRAIN_PATH), {"--print-config", "v2"});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 2);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains("cannot write to standard output"), qPrintable(err));
   }
   void errorsAreClearAndNonZero() {
     QFETCH(QStringList, args);

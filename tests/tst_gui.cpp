@@ -6,6 +6,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -183,6 +184,27 @@ class TestGui : public QObject {
     QVERIFY(!action(w, "start")->isEnabled());
     QVERIFY(panel(w)->issueAt("moco.bn_splits").contains("divisible"));
     w.findChild<QSpinBox*>("moco.bn_splits")->setValue(4);
+    QVERIFY(action(w, "start")->isEnabled());
+  }
+
+  void theMemoryEstimateFollowsTheForm() {
+    MainWindow w(test::gui_config());
+    w.show();
+    auto* memory = find<QLabel>(w, "memoryEstimate");
+    const QString fits = memory->text();
+    QVERIFY2(fits.startsWith("Memory: ~") && fits.contains(" of "), qPrintable(fits));
+    auto* queue = find<QSpinBox>(w, "moco.queue_size");
+    const int k = queue->value();
+    queue->setValue(queue->maximum());  // hundreds of millions of keys: far beyond any desktop
+    QVERIFY2(memory->text() != fits && memory->text().contains(" of "), qPrintable(memory->text()));
+    QVERIFY(!memory->styleSheet().isEmpty());  // red
+    QVERIFY(!action(w, "start")->isEnabled());
+    QVERIFY2(panel(w)->issueAt("moco.queue_size").contains("but this machine has"), qPrintable(panel(w)->problems()));
+    // MOCO_TEST_SHOTS=DIR keeps a picture of the dock for a person to look at.
+    if (const QString shots = qEnvironmentVariable("MOCO_TEST_SHOTS"); !shots.isEmpty())
+      QVERIFY(panel(w)->grab().save(QDir(shots).filePath("memory-estimate.png")));
+    queue->setValue(k);
+    QCOMPARE(memory->text(), fits);
     QVERIFY(action(w, "start")->isEnabled());
   }
 

@@ -161,6 +161,28 @@ class TestGuiSweep : public QObject {
     }
   }
 
+  void anArmStoppedBetweenTwoRefreshesIsNotLeftRunning() {
+    // Stop arrives while an arm runs and its files have not changed since the last refresh: once
+    // nothing is watched, no arm may still say "running" (the status was kept with the stale files).
+    RunList runs;
+    SweepRuns sweep(&runs);
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("stopped");
+    const auto wrote = test::run_moco_train(test::kTinyRunArgs + kSweepArgs + QStringList{"--out", folder});
+    QVERIFY2(wrote.code == 0, qPrintable(wrote.err));
+    sweep.follow(folder);
+    QCOMPARE(int(runs.runs().size()), 4);
+    const Run* arm = runs.runs().front().get();
+    QVERIFY(QFile::remove(arm->folder + "/" + SweepFolder::kArmFinishedFile));  // as if it had been stopped mid-way
+    sweep.refresh();
+    QCOMPARE(arm->status, QString("unfinished"));
+    sweep.setRunningArm(arm->name);
+    QCOMPARE(arm->status, QString("running"));
+    sweep.setWatching(false);  // the lesson ended (stopped); nothing changed on disk since
+    QCOMPARE(arm->status, QString("unfinished"));
+    QVERIFY(sweep.runningArm().isEmpty());
+  }
+
   void theLessonsMenuListsEveryLesson() {
     MainWindow w(test::gui_config());
     QStringList titles;

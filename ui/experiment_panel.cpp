@@ -24,6 +24,7 @@
 #include "augment_section.h"
 #include "config_binder.h"
 #include "download_dialog.h"
+#include "memory_label.h"
 #include "api/fields.h"
 #include "momentum_control.h"
 #include "style.h"
@@ -63,6 +64,8 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QDockWidget(tr("Experiment")
   trainingNote_->setObjectName("trainingNote");
   trainingNote_->setWordWrap(true);
   trainingNote_->hide();
+  memory_ = new MemoryLabel;
+  column->addWidget(memory_);
   column->addWidget(problems_);
   column->addWidget(trainingNote_);
   column->addWidget(buildData());
@@ -361,6 +364,7 @@ void ExperimentPanel::updateVisibility() {
 }
 
 void ExperimentPanel::showProblems() {
+  memory_->showEstimate(config());  // every validation follows an edit or a new experiment
   const auto& issues = binder_->issues();
   if (issues.empty()) {
     problems_->hide();

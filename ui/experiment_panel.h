@@ -15,6 +15,7 @@ class QLineEdit;
 namespace moco {
 
 class ConfigBinder;
+class MemoryLabel;
 class MomentumControl;
 
 class ExperimentPanel : public QDockWidget {
@@ -63,6 +64,7 @@ class ExperimentPanel : public QDockWidget {
   QComboBox* preset_ = nullptr;
   QComboBox* datasetBox_ = nullptr;
   QLineEdit* path_ = nullptr;
+  MemoryLabel* memory_ = nullptr;
   QLabel* problems_ = nullptr;
   QLabel* trainingNote_ = nullptr;
   QFormLayout* dataForm_ = nullptr;

@@ -10,6 +10,7 @@
 
 #include "experiment_panel.h"
 #include "main_window.h"
+#include "save_file.h"
 #include "session_controller.h"
 #include "sweep_actions.h"
 #include "views/neighbours_view.h"
@@ -60,7 +61,8 @@ void ScreenshotTour::onMetrics() {
 
 void ScreenshotTour::save(QWidget* widget, const QString& name) {
   const QString path = QDir(directory_).filePath(name + ".png");
-  if (!widget->grab().save(path)) std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+  QString error;
+  if (!saveImage(widget->grab().toImage(), path, "PNG", &error)) std::fprintf(stderr, "%s\n", qPrintable(error));
   else std::printf("%s\n", qPrintable(path));
 }
 

@@ -62,8 +62,10 @@ void SweepRuns::setWatching(bool on) {
     return;
   }
   timer_->stop();
-  runningArm_.clear();
   if (!folder_.isEmpty()) refresh();  // what the last arm wrote before moco-train ended
+  // Nothing runs any more: every arm's status again, not only those whose files changed. (Clearing
+  // runningArm_ alone left an arm stopped between two refreshes, its files unchanged, "running".)
+  setRunningArm(QString());
 }
 
 bool SweepRuns::isWatching() const { return timer_->isActive(); }

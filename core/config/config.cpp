@@ -7,6 +7,7 @@
 #include "api/config.h"
 #include "api/datasets.h"
 #include "api/fields.h"
+#include "api/memory.h"
 #include "config/presets.h"
 
 namespace moco {
@@ -184,6 +185,15 @@ std::vector<ConfigIssue> validate(const Config& c) {
   if (c.run.precision == Precision::Fp16 && c.run.device == DeviceChoice::Cpu)
     v.add("run.precision", "fp16 needs a CUDA GPU (CPU autocast supports bf16 only): use bf16 or fp32 with run.device cpu");
   if (c.run.epochs == 0 && c.run.total_steps == 0) v.add("run.epochs", "the run has no length: set run.epochs or run.total_steps");
+  // Whether it can fit this machine at all (api/memory.h), once every field is in range: a queue
+  // of 2e9 keys is refused here with the figures, not by LibTorch's allocator. A CUDA run is also
+  // checked against the GPU's memory when the trainer has its device.
+  if (v.items.empty())
+    if (const auto ram = machine_memory_bytes()) {
+      const MemoryEstimate needed = estimate_memory(c);
+      if (auto refusal = memory_refusal(c, needed, *ram, "this machine"); !refusal.empty())
+        v.add(needed.largest_field(c), refusal);
+    }
   return v.items;
 }
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "data/content_hash.h"
-#include "io/atomic_file.h"
+#include "api/files.h"
 
 namespace moco {
 namespace {
@@ -26,10 +26,10 @@ std::string hex(uint64_t v) {
 
 // Writes and reads the file's fields in order, hashing every byte for the trailing checksum.
 struct Writer {
-  std::ofstream out;
+  AtomicFileWriter& out;
   uint64_t hash = kHashSeed;
   void bytes(const void* p, size_t n) {
-    out.write(static_cast<const char*>(p), std::streamsize(n));
+    out.write(static_cast<const char*>(p), n);
     hash = hash_bytes(p, n, hash);
   }
   void u64(uint64_t v) { bytes(&v, 8); }
@@ -137,28 +137,24 @@ void write_decode_cache(const DecodeCacheEntry& entry, int64_t side, const Image
   std::error_code ec;
   fs::create_directories(fs::path(entry.path).parent_path(), ec);
   if (ec) throw std::runtime_error("cannot create the decode cache folder '" + fs::path(entry.path).parent_path().string() + "': " + ec.message());
-  write_atomically(entry.path, [&](const std::string& temp) {
-    Writer w;
-    w.out.open(temp, std::ios::binary);
-    if (!w.out) throw std::runtime_error("cannot write '" + temp + "'");
-    w.bytes(kMagic, 8);
-    w.u64(entry.key);
-    w.u64(uint64_t(side));
-    w.u64(uint64_t(d.train.size()));
-    w.u64(uint64_t(d.test.size()));
-    w.u64(d.train.has_labels() ? 1 : 0);
-    w.text(d.name);
-    w.u64(d.class_names.size());
-    for (const auto& s : d.class_names) w.text(s);
-    w.u64(d.warnings.size());
-    for (const auto& s : d.warnings) w.text(s);
-    write_split(w, d.train);
-    write_split(w, d.test);
-    const uint64_t checksum = w.hash;
-    w.out.write(reinterpret_cast<const char*>(&checksum), 8);
-    w.out.close();
-    if (!w.out) throw std::runtime_error("writing '" + temp + "' failed (disk full?)");
-  });
+  AtomicFileWriter file(entry.path);
+  Writer w{file};
+  w.bytes(kMagic, 8);
+  w.u64(entry.key);
+  w.u64(uint64_t(side));
+  w.u64(uint64_t(d.train.size()));
+  w.u64(uint64_t(d.test.size()));
+  w.u64(d.train.has_labels() ? 1 : 0);
+  w.text(d.name);
+  w.u64(d.class_names.size());
+  for (const auto& s : d.class_names) w.text(s);
+  w.u64(d.warnings.size());
+  for (const auto& s : d.warnings) w.text(s);
+  write_split(w, d.train);
+  write_split(w, d.test);
+  const uint64_t checksum = w.hash;
+  file.write(reinterpret_cast<const char*>(&checksum), 8);
+  file.commit();
 }
 
 }  // namespace moco

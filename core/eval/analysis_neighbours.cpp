@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "api/analysis.h"
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "model/export.h"
 #include "train/trainer.h"
 
@@ -78,8 +78,8 @@ NeighbourReport nearest_neighbours(Trainer& trainer, const FeatureSet& bank, con
 }
 
 void save_npy(const FeatureSet& f, const std::string& features_path, const std::string& labels_path) {
-  write_file_atomically(features_path, npy_bytes(f.values.data(), f.values.size() * sizeof(float), "<f4", {f.count, f.dim}));
-  write_file_atomically(labels_path, npy_bytes(f.labels.data(), f.labels.size() * sizeof(int64_t), "<i8", {f.count}));
+  write_file(features_path, npy_bytes(f.values.data(), f.values.size() * sizeof(float), "<f4", {f.count, f.dim}));
+  write_file(labels_path, npy_bytes(f.labels.data(), f.labels.size() * sizeof(int64_t), "<i8", {f.count}));
 }
 
 void save_projector(const FeatureSet& f, const std::vector<std::string>& class_names, const std::string& folder,
@@ -103,9 +103,9 @@ void save_projector(const FeatureSet& f, const std::vector<std::string>& class_n
     config << "  sprite {\n    image_path: \"" << sprite_file << "\"\n    single_image_dim: " << sprite_cell
            << "\n    single_image_dim: " << sprite_cell << "\n  }\n";
   config << "}\n";
-  write_file_atomically((fs::path(folder) / "vectors.tsv").string(), vectors.str());
-  write_file_atomically((fs::path(folder) / "metadata.tsv").string(), metadata.str());
-  write_file_atomically((fs::path(folder) / "projector_config.pbtxt").string(), config.str());
+  write_file((fs::path(folder) / "vectors.tsv").string(), vectors.str());
+  write_file((fs::path(folder) / "metadata.tsv").string(), metadata.str());
+  write_file((fs::path(folder) / "projector_config.pbtxt").string(), config.str());
 }
 
 void export_query_encoder(Trainer& trainer, const std::string& path) { export_state_dict(*trainer.model().query, path); }

@@ -1,9 +1,9 @@
 #include "fetch/extract.h"
 
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
+#include "api/files.h"
 #include "fetch/archive_reader.h"
 
 namespace moco {
@@ -22,10 +22,13 @@ void write_entries(const std::string& archive, const fs::path& into) {
       fs::create_directories(target);
     } else if (entry.kind == ArchiveEntry::Kind::File) {
       fs::create_directories(target.parent_path());
-      std::ofstream out(target, std::ios::binary);
-      if (!out) throw std::runtime_error("cannot write '" + target.string() + "' while extracting '" + archive + "'");
-      reader.read_data([&](const char* data, size_t size) { out.write(data, std::streamsize(size)); });
-      if (!out.flush()) throw std::runtime_error("cannot write '" + target.string() + "' (disk full?) while extracting '" + archive + "'");
+      try {
+        AtomicFileWriter out(target.string());
+        reader.read_data([&](const char* data, size_t size) { out.write(data, size); });
+        out.commit();
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string(e.what()) + " (while extracting '" + archive + "')");
+      }
     } else {
       throw std::runtime_error("refusing to extract '" + archive + "': its entry '" + entry.path +
                                "' is a link or special file, which the dataset releases never hold");

@@ -93,12 +93,14 @@ void http_download(const std::string& url, const std::string& part_path, int64_t
   const CURLcode result = curl_easy_perform(t.curl);
   long status = 0;
   curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &status);
-  if (t.file) std::fclose(t.file);
+  // fclose writes what stdio still buffers: a full disk may show only here.
+  if (t.file && std::fclose(t.file) != 0) t.write_failed = true;
   const int64_t held = std::filesystem::exists(part_path) ? int64_t(std::filesystem::file_size(part_path)) : 0;
-  if (result == CURLE_OK) return;
+  if (result == CURLE_OK && !t.write_failed) return;
   // 416: the file already holds every byte (interrupted after the last one); the checksum decides.
   if (result == CURLE_HTTP_RETURNED_ERROR && status == 416 && t.offset > 0) return;
   const std::string why = error[0] ? error : curl_easy_strerror(result);
+  if (result == CURLE_OK) throw std::runtime_error("cannot write to '" + part_path + "' (disk full?) while downloading " + url);
   if (held == 0) {  // nothing to resume: leave no empty file behind
     std::filesystem::remove(part_path);
     if (result == CURLE_ABORTED_BY_CALLBACK) throw DownloadCancelled("download of " + url + " cancelled");

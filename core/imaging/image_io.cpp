@@ -4,7 +4,7 @@
 #include <opencv2/imgproc.hpp>
 #include <stdexcept>
 
-#include "io/atomic_file.h"
+#include "api/files.h"
 
 namespace moco {
 
@@ -27,7 +27,7 @@ void save_png(const torch::Tensor& image, const std::string& path) {
   if (image.size(0) == 3) cv::cvtColor(mat, mat, cv::COLOR_RGB2BGR);
   std::vector<uchar> bytes;
   if (!cv::imencode(".png", mat, bytes)) throw std::runtime_error("cannot encode PNG for '" + path + "'");
-  write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
+  write_file(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 torch::Tensor make_grid(const torch::Tensor& images, int64_t columns, int64_t gap, uint8_t fill) {

@@ -1,9 +1,10 @@
 #include "io/metrics_log.h"
 
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "io/metric_rows.h"
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -46,44 +47,32 @@ void truncate_after(const std::string& path, int64_t keep_until_step, bool has_h
     kept += line;
     kept += '\n';
   }
-  if (dropped || kept.size() != text.size()) write_file_atomically(path, kept);
+  if (dropped || kept.size() != text.size()) write_file(path, kept);
 }
 
-std::ofstream open_append(const std::string& path) {
-  std::ofstream out(path, std::ios::app);
-  if (!out) throw std::runtime_error("cannot write metrics file '" + path + "'");
-  return out;
+// Rows of steps after `keep_until_step` dropped, then the file opened to append (created when missing).
+AppendFile open_after(const std::string& path, int64_t keep_until_step, bool has_header) {
+  if (has_header) truncate_after(path, keep_until_step, true, [](const std::string& l) { return std::stoll(l.substr(0, l.find(','))); });
+  else truncate_after(path, keep_until_step, false, [](const std::string& l) { return nlohmann::json::parse(l).at("step").get<int64_t>(); });
+  return AppendFile(path);
 }
 
 }  // namespace
 
 MetricsLog::MetricsLog(const RunFolder& folder, int64_t keep_until_step)
-    : csv_path_(folder.file(RunFolder::kMetricsCsvFile)), jsonl_path_(folder.file(RunFolder::kMetricsJsonlFile)) {
-  truncate_after(csv_path_, keep_until_step, true, [](const std::string& l) { return std::stoll(l.substr(0, l.find(','))); });
-  truncate_after(jsonl_path_, keep_until_step, false,
-                 [](const std::string& l) { return nlohmann::json::parse(l).at("step").get<int64_t>(); });
-  const bool new_csv = !std::filesystem::exists(csv_path_) || std::filesystem::file_size(csv_path_) == 0;
-  csv_ = open_append(csv_path_);
-  jsonl_ = open_append(jsonl_path_);
-  if (new_csv) csv_ << rows::csv_header() << '\n';
+    : csv_(open_after(folder.file(RunFolder::kMetricsCsvFile), keep_until_step, true)),
+      jsonl_(open_after(folder.file(RunFolder::kMetricsJsonlFile), keep_until_step, false)) {
+  if (std::filesystem::file_size(csv_.path()) == 0) csv_.append(rows::csv_header() + "\n");
 }
 
+// Each row in one write of its whole line (AppendFile), so a kill cuts at most the last line.
 void MetricsLog::append(const StepMetrics& m) {
-  csv_ << rows::csv_row(m) << '\n';
-  jsonl_ << rows::jsonl_row(m) << '\n';
-  csv_.flush();
-  jsonl_.flush();
-  if (!csv_ || !jsonl_) throw std::runtime_error("cannot append to '" + csv_path_ + "' (disk full?)");
+  csv_.append(rows::csv_row(m) + "\n");
+  jsonl_.append(rows::jsonl_row(m) + "\n");
 }
 
-void MetricsLog::append(const EvalReport& report) { append_json(to_json_line(report)); }
+void MetricsLog::append(const EvalReport& report) { jsonl_.append(to_json_line(report) + "\n"); }
 
-void MetricsLog::append(const Floors& floors) { append_json(to_json_line(floors, 0)); }
-
-void MetricsLog::append_json(const std::string& json_line) {
-  jsonl_ << json_line << '\n';
-  jsonl_.flush();
-  if (!jsonl_) throw std::runtime_error("cannot append to '" + jsonl_path_ + "' (disk full?)");
-}
+void MetricsLog::append(const Floors& floors) { jsonl_.append(to_json_line(floors, 0) + "\n"); }
 
 }  // namespace moco

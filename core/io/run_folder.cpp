@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "io/metric_rows.h"
 
 namespace moco {
@@ -91,7 +91,7 @@ void RunFolder::create() const {
                              (error ? error.message() : std::string("a file of that name is in the way")));
 }
 
-void save_config_file(const Config& config, const std::string& path) { write_file_atomically(path, to_json(config) + "\n"); }
+void save_config_file(const Config& config, const std::string& path) { write_file(path, to_json(config) + "\n"); }
 
 void RunFolder::write_config(const Config& config) const { save_config_file(config, file(kConfigFile)); }
 
@@ -103,7 +103,7 @@ void RunFolder::write(const RunRecord& record) const {
   for (const auto& m : record.metrics) jsonl += rows::jsonl_row(m) + "\n";
   if (record.floors) jsonl += to_json_line(*record.floors, 0) + "\n";
   for (const auto& e : record.evals) jsonl += to_json_line(e) + "\n";
-  write_file_atomically(file(kMetricsJsonlFile), jsonl);
+  write_file(file(kMetricsJsonlFile), jsonl);
 }
 
 RunRecord RunFolder::read() const {
@@ -129,7 +129,7 @@ RunRecord RunFolder::read() const {
 void write_metrics_csv(const std::vector<StepMetrics>& metrics, const std::string& path) {
   std::string text = rows::csv_header() + "\n";
   for (const auto& m : metrics) text += rows::csv_row(m) + "\n";
-  write_file_atomically(path, text);
+  write_file(path, text);
 }
 
 std::vector<StepMetrics> read_metrics_csv(const std::string& path) {

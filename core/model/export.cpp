@@ -3,7 +3,7 @@
 #include <ATen/core/Dict.h>
 #include <torch/serialize.h>
 
-#include "io/atomic_file.h"
+#include "api/files.h"
 
 namespace moco {
 
@@ -12,7 +12,7 @@ void export_state_dict(EncoderImpl& encoder, const std::string& path, const std:
   for (const auto& item : encoder.named_parameters()) state.insert(prefix + item.key(), item.value().detach().cpu());
   for (const auto& item : encoder.named_buffers()) state.insert(prefix + item.key(), item.value().detach().cpu());
   const std::vector<char> bytes = torch::pickle_save(c10::IValue(state));
-  write_file_atomically(path, std::string(bytes.begin(), bytes.end()));
+  write_file(path, std::string_view(bytes.data(), bytes.size()));
 }
 
 }  // namespace moco

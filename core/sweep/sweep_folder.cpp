@@ -10,7 +10,7 @@
 
 #include "api/lessons.h"
 #include "api/sweep.h"
-#include "io/atomic_file.h"
+#include "api/files.h"
 
 namespace moco {
 namespace {
@@ -139,7 +139,7 @@ void SweepFolder::adopt_plan(const SweepPlan& plan) const {
   if (fs::exists(path_) && !fs::is_empty(path_))
     throw std::invalid_argument("'" + path_ + "' is not empty and holds no " + kPlanFile + ": choose another --out");
   RunFolder(path_).create();
-  write_file_atomically(file(kPlanFile), to_json(plan) + "\n");
+  write_file(file(kPlanFile), to_json(plan) + "\n");
 }
 
 std::vector<SweepArm> SweepFolder::arms() const {
@@ -150,7 +150,7 @@ std::vector<SweepArm> SweepFolder::arms() const {
 bool SweepFolder::arm_finished(const SweepArm& arm) const { return fs::exists(arm_folder(arm).file(kArmFinishedFile)); }
 
 void SweepFolder::mark_finished(const SweepArm& arm) const {
-  write_file_atomically(arm_folder(arm).file(kArmFinishedFile), nlohmann::json{{"arm", arm.name}}.dump() + "\n");
+  write_file(arm_folder(arm).file(kArmFinishedFile), nlohmann::json{{"arm", arm.name}}.dump() + "\n");
 }
 
 SweepSummary SweepFolder::read_summary(const std::vector<SweepArm>& arms) const {
@@ -163,7 +163,7 @@ SweepSummary SweepFolder::read_summary(const std::vector<SweepArm>& arms) const 
 }
 
 void SweepFolder::write_summary(const SweepSummary& summary) const {
-  write_file_atomically(file(kSummaryCsvFile), summary_csv(summary));
+  write_file(file(kSummaryCsvFile), summary_csv(summary));
   std::string heading = "Sweep summary";
   if (const auto plan = read_plan(); plan && !plan->lesson.empty()) {
     try {
@@ -172,7 +172,7 @@ void SweepFolder::write_summary(const SweepSummary& summary) const {
       heading = "Lesson " + plan->lesson;
     }
   }
-  write_file_atomically(file(kSummaryMdFile), summary_markdown(summary, heading));
+  write_file(file(kSummaryMdFile), summary_markdown(summary, heading));
 }
 
 }  // namespace moco

@@ -2,6 +2,7 @@
 
 #include "api/fields.h"
 #include "runtime/device.h"
+#include "runtime/gpu_memory.h"
 #include "train/dist_step.h"
 #include "runtime/rng.h"
 
@@ -22,9 +23,12 @@ Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
 
 torch::Device device_for(const Config& config, const World* world) {
   configure_threads(config.run.threads);
-  const auto device = resolve_device(config.run.device);
+  const auto resolved = resolve_device(config.run.device);
   // One GPU per process of this machine.
-  return device.is_cuda() && world && world->distributed() ? torch::Device(torch::kCUDA, world->local_rank()) : device;
+  const torch::Device device =
+      resolved.is_cuda() && world && world->distributed() ? torch::Device(torch::kCUDA, world->local_rank()) : resolved;
+  check_fits_device(config, device);  // validate() checked the RAM; a GPU is usually smaller
+  return device;
 }
 
 std::shared_ptr<World> world_or_single(std::shared_ptr<World> world) {

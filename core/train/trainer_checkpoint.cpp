@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "api/fields.h"
-#include "io/atomic_file.h"
+#include "api/files.h"
 #include "train/trainer.h"
 
 namespace moco {
@@ -67,13 +67,17 @@ void Trainer::save_checkpoint(const std::string& path) {
     archive.write("scaler_scale", scaler_->scale_tensor());
     archive.write("scaler_growth_tracker", scaler_->growth_tracker());
   }
-  write_atomically(path, [&](const std::string& temp) {
-    try {
-      archive.save_to(temp);
-    } catch (const c10::Error& e) {
-      throw std::runtime_error(e.what_without_backtrace());
-    }
-  });
+  // Streamed through the atomic writer: every piece LibTorch hands over is a checked write.
+  AtomicFileWriter file(path);
+  try {
+    archive.save_to([&](const void* data, size_t size) -> size_t {
+      file.write(static_cast<const char*>(data), size);
+      return size;
+    });
+  } catch (const c10::Error& e) {
+    throw std::runtime_error("cannot write '" + path + "': " + e.what_without_backtrace());
+  }
+  file.commit();
 }
 
 // Fields that fix tensor shapes or the meaning of the state: a checkpoint must agree on them.

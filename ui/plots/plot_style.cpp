@@ -7,6 +7,7 @@
 #include <QMessageBox>
 
 #include "palette.h"
+#include "save_file.h"
 
 namespace moco {
 namespace {
@@ -71,8 +72,10 @@ void showPlotMenu(QCustomPlot* plot, const QPoint& globalPos, const QString& tit
   const QString path = QFileDialog::getSaveFileName(plot, QObject::tr("Export plot"), base + (asPng ? ".png" : ".pdf"),
                                                     asPng ? QObject::tr("PNG image (*.png)") : QObject::tr("PDF document (*.pdf)"));
   if (path.isEmpty()) return;
-  const bool ok = asPng ? plot->savePng(path, 0, 0, kPngScale) : plot->savePdf(path);
-  if (!ok) QMessageBox::warning(plot, QObject::tr("Export failed"), QObject::tr("Could not write '%1'.").arg(path));
+  QString error;
+  const bool ok = asPng ? saveImage(plot->toPixmap(0, 0, kPngScale).toImage(), path, "PNG", &error)
+                        : saveThroughTemporaryFile(path, [plot](const QString& temporary) { return plot->savePdf(temporary); }, &error);
+  if (!ok) QMessageBox::warning(plot, QObject::tr("Export failed"), error);
 }
 
 }  // namespace moco
