@@ -64,14 +64,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (end == std::string::npos) break;
     start = end + 1;
   }
-  try {
-    moco::RunFolder(folder).read();
-  } catch (const std::runtime_error& e) {
-    expect_named_refusal(e, folder);
-  } catch (const std::invalid_argument& e) {
-    expect_named_refusal(e, folder);
-  } catch (const std::exception& e) {
-    finding(std::string("an exception of another kind escaped: ") + e.what());
-  }
+  expect_success_or_named_refusal([&] { moco::RunFolder(folder).read(); }, folder);
   return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
@@ -29,5 +30,20 @@ void write_file(const std::string& path, const std::string& bytes);
 void expect_named_refusal(const std::exception& error, const std::string& path);
 // Aborts with `why` and the message: a finding.
 [[noreturn]] void finding(const std::string& why);
+
+// Runs `read`: it succeeds, or it is refused with std::runtime_error or std::invalid_argument (what
+// the programs report to the user) naming `path`; an exception of any other kind is a finding.
+template <class Read>
+void expect_success_or_named_refusal(Read&& read, const std::string& path) {
+  try {
+    read();
+  } catch (const std::runtime_error& e) {
+    expect_named_refusal(e, path);
+  } catch (const std::invalid_argument& e) {
+    expect_named_refusal(e, path);
+  } catch (const std::exception& e) {
+    finding(std::string("an exception of another kind escaped: ") + e.what());
+  }
+}
 
 }  // namespace moco::fuzz
