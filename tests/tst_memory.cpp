@@ -4,22 +4,17 @@
 
 #include "api/config.h"
 #include "api/memory.h"
+#include "tiny_config.h"
 
 using namespace moco;
 
 namespace {
 
-// The tests' tiny run (tests/moco_train_process.h's kTinyRunArgs): synthetic 16 per class at 16 px,
-// small CNN of width 8, K 64, batch 16.
+// The tests' tiny run (tests/tiny_config.h) with v2's 128-dimensional features, which the figures
+// below are computed for.
 Config tiny() {
-  Config c = preset_v2();
-  c.data.dataset = DatasetName::Synthetic;
-  c.data.synthetic_per_class = 16;
-  c.data.synthetic_size = 16;
-  c.model.width = 8;
-  c.moco.queue_size = 64;
-  c.moco.bn_splits = 2;
-  c.optim.batch_size = 16;
+  Config c = test::tiny_config();
+  c.model.feature_dim = preset_v2().model.feature_dim;
   return c;
 }
 
