@@ -1,11 +1,10 @@
 #include "data/ram_budget.h"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <stdexcept>
 
 #include "api/datasets.h"
+#include "api/memory.h"
 
 namespace moco {
 namespace {
@@ -24,9 +23,9 @@ int64_t ram_budget_bytes() {
   }
   // Half the physical memory: the model, the augmented batches and the rest of the desktop need
   // the other half.
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return int64_t(4096) * kMiB;  // unknown: a modest 4 GiB
-  return int64_t(pages) * int64_t(page) / 2;
+  const auto physical = machine_memory_bytes();  // what validation's memory estimate is held against
+  if (!physical || *physical <= 0) return int64_t(4096) * kMiB;  // unknown: a modest 4 GiB
+  return *physical / 2;
 }
 
 int64_t decoded_bytes(int64_t images, int64_t side) { return images * 3 * side * side; }
