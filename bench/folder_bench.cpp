@@ -15,8 +15,11 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 #include <thread>
 
+#include "api/files.h"
 #include "data/image_folder.h"
 
 namespace fs = std::filesystem;
@@ -37,7 +40,10 @@ void generate(const fs::path& dir, int images, int side, uint32_t seed) {
     cv::GaussianBlur(image, image, {3, 3}, 0);
     const fs::path file = dir / ("class" + std::to_string(i % kClasses)) / (std::to_string(i) + ".jpg");
     fs::create_directories(file.parent_path());
-    cv::imwrite(file.string(), image, {cv::IMWRITE_JPEG_QUALITY, 90});
+    std::vector<uchar> jpeg;
+    if (!cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 90}))
+      throw std::runtime_error("cannot encode " + file.string());
+    moco::write_file(file.string(), std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
   }
 }
 
@@ -66,33 +72,46 @@ int main(int argc, char** argv) {
   app.add_option("--side", side, "Side of the generated images in pixels");
   app.add_option("--seed", seed, "Seed of the generator");
   CLI11_PARSE(app, argc, argv);
+  try {
+    const fs::path root = fs::path(dir) / "images", cache = fs::path(dir) / "cache";
+    if (!fs::exists(root)) {  // generated beside it and renamed whole: an interrupted run leaves no half set
+      const fs::path partial = fs::path(dir) / "images.partial";
+      fs::remove_all(partial);
+      generate(partial, images, side, seed);
+      fs::rename(partial, root);
+    }
+    setenv("MOCO_CACHE_DIR", cache.c_str(), 1);
+    fs::remove_all(cache);
 
-  const fs::path root = fs::path(dir) / "images", cache = fs::path(dir) / "cache";
-  if (!fs::exists(root)) generate(root, images, side, seed);
-  setenv("MOCO_CACHE_DIR", cache.c_str(), 1);
-  fs::remove_all(cache);
-
-  nlohmann::json out;
-  out["images"] = images;
-  out["source_side"] = side;
-  out["threads"] = std::thread::hardware_concurrency();
-  int64_t decoded = 0;
-  const double first = seconds_of([&] {
-    const auto d = moco::load_image_folder(root.string(), side, 0, 0);
-    decoded = d.train.size() + d.test.size();
-  });
-  const double second = seconds_of([&] { moco::load_image_folder(root.string(), side, 0, 0); });
-  out["decoded"] = decoded;
-  out["first_open_seconds"] = first;
-  out["decode_images_per_second"] = decoded / first;
-  out["cached_open_seconds"] = second;
-  out["cached_images_per_second"] = decoded / second;
-  for (int s : {32, 64, 96}) {
-    const int64_t before = resident_bytes();
-    const auto d = moco::load_image_folder(root.string(), s, 0, 0);
-    const int64_t after = resident_bytes();
-    out["bytes_per_image"][std::to_string(s)] = {{"computed", 3 * s * s},
-                                                {"measured_rss", double(after - before) / double(d.train.size() + d.test.size())}};
+    nlohmann::json out;
+    out["images"] = images;
+    out["source_side"] = side;
+    out["threads"] = std::thread::hardware_concurrency();
+    int64_t decoded = 0;
+    const double first = seconds_of([&] {
+      const auto d = moco::load_image_folder(root.string(), side, 0, 0);
+      decoded = d.train.size() + d.test.size();
+    });
+    const double second = seconds_of([&] { moco::load_image_folder(root.string(), side, 0, 0); });
+    out["decoded"] = decoded;
+    out["first_open_seconds"] = first;
+    out["decode_images_per_second"] = decoded / first;
+    out["cached_open_seconds"] = second;
+    out["cached_images_per_second"] = decoded / second;
+    for (int s : {32, 64, 96}) {
+      const int64_t before = resident_bytes();
+      const auto d = moco::load_image_folder(root.string(), s, 0, 0);
+      const int64_t after = resident_bytes();
+      out["bytes_per_image"][std::to_string(s)] = {{"computed", 3 * s * s},
+                                                  {"measured_rss", double(after - before) / double(d.train.size() + d.test.size())}};
+    }
+    std::cout << out.dump(2) << std::endl;
+  } catch (const std::exception& e) {  // a full disk, an unwritable --dir: named, not a crash
+    std::cerr << "folder_bench: " << e.what() << "\n";
+    return 1;
   }
-  std::cout << out.dump(2) << std::endl;
+  if (!std::cout) {
+    std::cerr << "folder_bench: cannot write the results to stdout\n";
+    return 1;
+  }
 }

@@ -16,19 +16,17 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QFile>
 #include <QLabel>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QTreeWidget>
-#include <algorithm>
 #include <cstdio>
 #include <vector>
 
+#include "api/files.h"
 #include "app_settings.h"
+#include "gui_bench_support.h"
 #include "main_window.h"
 #include "message_banner.h"
 #include "plots/loss_plot.h"
@@ -36,42 +34,14 @@
 #include "views/tsne_view.h"
 
 using namespace moco;
+using bench::part;
+using bench::stepsShown;
+using bench::waitUntil;
 
 namespace {
 
 constexpr int kProbeMs = 5;
 constexpr int kWarmUpTimeoutMs = 300000;  // dataset loading and the first steps
-
-// Runs the event loop (sleeping while idle, as the real app does) until `done` or the timeout.
-void waitUntil(const std::function<bool()>& done, int timeoutMs) {
-  QEventLoop loop;
-  QElapsedTimer clock;
-  clock.start();
-  QTimer poll;
-  QObject::connect(&poll, &QTimer::timeout, [&] {
-    if (done() || clock.elapsed() >= timeoutMs) loop.quit();
-  });
-  poll.start(20);
-  loop.exec();
-}
-
-// The window's parts by objectName, as the tests find them. A missing one ends the bench with its
-// name instead of a crash on null.
-template <typename T>
-T* part(MainWindow& window, const char* name) {
-  T* found = window.findChild<T*>(name);
-  if (!found) qFatal("gui_bench: the window has no %s named '%s'", T::staticMetaObject.className(), name);
-  return found;
-}
-
-// Steps trained so far, as the run list shows the run's row (its Steps column).
-int64_t stepsShown(MainWindow& window) {
-  auto* tree = part<QTreeWidget>(window, "runTree");
-  if (tree->topLevelItemCount() == 0) return 0;
-  for (int column = 0; column < tree->columnCount(); ++column)
-    if (tree->headerItem()->text(column) == "Steps") return tree->topLevelItem(0)->text(column).toLongLong();
-  qFatal("gui_bench: the run list has no Steps column");
-}
 
 struct Probe {
   std::vector<qint64> gaps;  // ms between consecutive ticks
@@ -101,17 +71,14 @@ Probe measure(MainWindow& window, double seconds) {
 
 QString report(const char* scenario, const Probe& p, double seconds, int64_t steps, int tsneMaps, int tsneFrames,
                int64_t batch) {
-  std::vector<qint64> sorted = p.gaps;
-  std::sort(sorted.begin(), sorted.end());
-  const qint64 worst = sorted.empty() ? 0 : sorted.back();
-  const qint64 p99 = sorted.empty() ? 0 : sorted[size_t(0.99 * double(sorted.size() - 1))];
+  const bench::GapStats gaps = bench::gapStats(p.gaps);
   return QString(R"({"scenario": "%1", "seconds": %2, "longest_stall_ms": %3, "p99_gap_ms": %4, "probe_ticks": %5, )"
                  R"("loss_replots_per_s": %6, "steps": %7, "images_per_s": %8, "tsne_maps": %9, "tsne_frames": %10})")
       .arg(scenario)
       .arg(seconds)
-      .arg(worst)
-      .arg(p99)
-      .arg(p.gaps.size())
+      .arg(gaps.longest)
+      .arg(gaps.p99)
+      .arg(gaps.ticks)
       .arg(p.replots / seconds, 0, 'f', 1)
       .arg(steps)
       .arg(2.0 * double(batch) * double(steps) / seconds, 0, 'f', 0)
@@ -197,12 +164,13 @@ int main(int argc, char** argv) {
   window.close();
   std::printf(R"({"scenario": "close-while-training", "close_ms": %lld})" "\n", closing.elapsed());
   if (cli.isSet(outOption)) {
-    QFile out(cli.value(outOption));
-    if (!out.open(QIODevice::Append | QIODevice::Text)) {
-      std::fprintf(stderr, "gui_bench: cannot write '%s': %s\n", qPrintable(out.fileName()), qPrintable(out.errorString()));
+    try {
+      AppendFile out(cli.value(outOption).toStdString());
+      for (const auto& line : lines) out.append(line.toStdString() + "\n");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "gui_bench: %s\n", e.what());
       return 1;
     }
-    for (const auto& line : lines) out.write(line.toUtf8() + '\n');
   }
   return failure().isEmpty() ? 0 : 1;
 }

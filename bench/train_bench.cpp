@@ -15,12 +15,14 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "api/analysis.h"
 #include "api/fields.h"
 #include "api/files.h"
+#include "api/memory.h"
 #include "data/dataset.h"
 #include "runtime/device.h"
 #include "runtime/rng.h"
@@ -47,6 +49,14 @@ std::unique_ptr<at::ObserverContext> enter_call(const at::RecordFunction& fn) {
   return nullptr;
 }
 void leave_call(const at::RecordFunction&, at::ObserverContext*) { --depth; }
+
+// Resident memory now (VmRSS), MiB; the baseline the memory estimate is compared against.
+double resident_mib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,6 +79,7 @@ int main(int argc, char** argv) {
   app.add_option("--deferred-metrics", deferred, "Read each step's metrics a step late: auto (on CUDA), on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   CLI11_PARSE(app, argc, argv);
+  const double rss_before_mib = resident_mib();  // the program and its libraries, before any data
   try {
     moco::Config config = moco::preset_by_name(preset);
     config.run.total_steps = warmup + steps;  // the cosine spans the benchmark, as the reference's
@@ -144,6 +155,7 @@ int main(int argc, char** argv) {
     const size_t tail = std::min<size_t>(10, losses.size());
     for (size_t i = losses.size() - tail; i < losses.size(); ++i) last10 += losses[i] / double(tail);
     const int64_t batch = config.optim.batch_size;
+    const moco::MemoryEstimate estimate = moco::estimate_memory(config);
     nlohmann::json out = {{"implementation", "moco-workbench"},
                           {"variant", mode},
                           {"preset", preset},
@@ -158,6 +170,11 @@ int main(int argc, char** argv) {
                           {"images_per_second", 2.0 * double(batch * steps) / seconds},
                           {"seconds_per_1000_steps", seconds / double(steps) * 1000.0},
                           {"peak_rss_self_mib", double(usage.ru_maxrss) / 1024.0},
+                          // What validation's estimate says the run needs, against what it took:
+                          // the peak less the program and its libraries.
+                          {"peak_rss_above_start_mib", double(usage.ru_maxrss) / 1024.0 - rss_before_mib},
+                          {"estimated_mib", double(estimate.total()) / (1024.0 * 1024.0)},
+                          {"estimated_activations_mib", double(estimate.activations) / (1024.0 * 1024.0)},
                           {"loss_last10_mean", mode == "augment" ? 0.0 : last10},
                           {"augmentation", masked ? "masked" : "auto"},
                           {"aten_ops_per_view", ops_per_view},

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/files.h"
 #include "tsne/trustworthiness.h"
 #include "tsne/tsne.h"
 
@@ -78,14 +79,12 @@ void write_npy(const std::string& path, const std::vector<float>& values, int64_
   const size_t unpadded = kNpyMagicSize + 4 + header.size() + 1;
   header.append((kNpyAlignment - unpadded % kNpyAlignment) % kNpyAlignment, ' ');
   header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write(kNpyMagic, kNpyMagicSize);
+  std::string bytes(kNpyMagic, kNpyMagicSize);
   const char version_and_size[4] = {1, 0, char(header.size() & 0xff), char(header.size() >> 8)};
-  out.write(version_and_size, 4);
-  out << header;
-  out.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(float)));
-  out.close();  // what the stream still buffers is written here: a full disk may show only now
-  if (!out) throw std::runtime_error("cannot write " + path);
+  bytes.append(version_and_size, 4);
+  bytes += header;
+  bytes.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+  moco::write_file(path, bytes);  // throws naming the path (a full disk, a missing folder)
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include "api/analysis.h"
 #include "api/run_folder.h"
 #include "api/training_session.h"
+#include "eval/knn.h"
+#include "runtime/interrupt.h"
 #include "test_support.h"
 #include "train/trainer.h"
 
@@ -184,6 +186,47 @@ class TestSession : public QObject {
       QTRY_VERIFY_WITH_TIMEOUT(session.steps_done() > 0, 10000);
     }
     QVERIFY(timer.elapsed() < 15000);
+  }
+
+  // Closing the window mid-evaluation: the job running ends at its next batch and the jobs queued
+  // behind it are dropped, instead of the window waiting for all of them (8 s in the 30-minute soak).
+  void destroyingDuringALongJobInterruptsIt() {
+    std::atomic<bool> running{false}, interrupted{false}, modeRestored{false}, queuedRan{false};
+    QElapsedTimer timer;
+    {
+      TrainingSession session(test::tiny_config(), test::tiny_dataset());
+      session.start({100000});
+      QTRY_VERIFY_WITH_TIMEOUT(session.steps_done() > 0, 10000);
+      session.run_between_steps([&](Trainer& t) {
+        running = true;
+        const auto images = t.dataset().test.images;
+        try {
+          for (int pass = 0; pass < 100000; ++pass) extract_features(*t.model().query, images, t.augmenter(), t.device(), false, 8);
+        } catch (const Interrupted&) {
+          interrupted = true;
+          modeRestored = t.model().query->is_training();  // the extraction put back the training mode
+          throw;
+        }
+      });
+      session.run_between_steps([&](Trainer&) { queuedRan = true; });
+      QTRY_VERIFY_WITH_TIMEOUT(running.load(), 10000);
+      timer.start();
+    }
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(interrupted.load());
+    QVERIFY(modeRestored.load());
+    QVERIFY(!queuedRan.load());
+  }
+
+  // Elsewhere (moco-train, the tests' own threads) nothing is watched and nothing is interrupted.
+  void interruptsOnlyWhereWatched() {
+    throw_if_interrupted();
+    std::atomic<bool> flag{true};
+    watch_interrupt(&flag);
+    QVERIFY_EXCEPTION_THROWN(throw_if_interrupted(), Interrupted);
+    flag = false;
+    throw_if_interrupted();
+    watch_interrupt(nullptr);
   }
 };
 

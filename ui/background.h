@@ -1,6 +1,11 @@
-// Runs work off the GUI thread (Qt's global thread pool) and hands the result back to the GUI
-// thread, to `context` if it still exists then. The result is posted through qApp, which outlives
-// every window, and checked with a QPointer on the GUI thread, so a window closed meanwhile is safe.
+// Work off the GUI thread and results back onto it. Background work runs on Qt's global thread
+// pool; results are posted through qApp, which outlives every window, and checked with a QPointer
+// on the GUI thread, so a window closed meanwhile is safe.
+//
+// Every hand-off between threads goes through startInPool and postToGui. Debian's Qt synchronises
+// them with futex-based mutexes ThreadSanitizer cannot see (Qt is not built with it), so under TSan
+// the two mark each hand-off themselves: what the sender did before it happens-before what the
+// receiver does. Elsewhere they compile to the plain Qt calls.
 #pragma once
 
 #include <QCoreApplication>
@@ -11,23 +16,73 @@
 #include <memory>
 #include <utility>
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace moco {
 
-// `work()` returns a value; `done(value)` or `failed(message)` runs later on the GUI thread.
+namespace detail {
+// A hand-off's own address: released by the sender, acquired by the receiver.
+struct Handoff {
+  void sent() {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(this);
+#endif
+  }
+  void received() {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(this);
+#endif
+  }
+};
+
+template <typename F>
+auto handedOff(F f) {
+  auto handoff = std::make_shared<Handoff>();
+  handoff->sent();
+  return [handoff, f = std::move(f)]() mutable {
+    handoff->received();
+    f();
+  };
+}
+}  // namespace detail
+
+// Runs `f()` on `receiver`'s thread (queued behind what is already posted); not at all when
+// `receiver` is destroyed first (QObject's destructor discards what was posted to it).
+template <typename F>
+void postTo(QObject* receiver, F f) {
+  QMetaObject::invokeMethod(receiver, detail::handedOff(std::move(f)), Qt::QueuedConnection);
+}
+
+// Runs `f()` on the GUI thread.
+template <typename F>
+void postToGui(F f) {
+  postTo(qApp, std::move(f));
+}
+
+// Runs `f()` on a thread of Qt's global pool.
+template <typename F>
+void startInPool(F f) {
+  QThreadPool::globalInstance()->start(detail::handedOff(std::move(f)));
+}
+
+// `work()` returns a value; `done(value)` or `failed(message)` runs later on the GUI thread, if
+// `context` still exists then.
 template <typename Work, typename Done, typename Failed>
 void runInBackground(QObject* context, Work work, Done done, Failed failed) {
   QPointer<QObject> guard(context);
-  QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done), failed = std::move(failed)]() mutable {
+  startInPool([guard, work = std::move(work), done = std::move(done), failed = std::move(failed)]() mutable {
     try {
       auto result = std::make_shared<decltype(work())>(work());
-      QMetaObject::invokeMethod(qApp, [guard, done, result] {
+      postToGui([guard, done, result] {
         if (guard) done(std::move(*result));
-      }, Qt::QueuedConnection);
+      });
     } catch (const std::exception& e) {
       const QString message = QString::fromUtf8(e.what());
-      QMetaObject::invokeMethod(qApp, [guard, failed, message] {
+      postToGui([guard, failed, message] {
         if (guard) failed(message);
-      }, Qt::QueuedConnection);
+      });
     }
   });
 }

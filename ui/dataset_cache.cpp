@@ -31,9 +31,9 @@ void DatasetCache::request(const DataConfig& data) {
   superseded_ = std::make_shared<std::atomic<bool>>(false);
   QPointer<DatasetCache> self(this);
   const LoadProgress progress = [self, superseded = superseded_](int64_t done, int64_t total) {
-    QMetaObject::invokeMethod(qApp, [self, done, total] {
+    postToGui([self, done, total] {
       if (self) emit self->loadingProgress(done, total);
-    }, Qt::QueuedConnection);
+    });
     return !superseded->load();
   };
   runInBackground(

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "background.h"
+
 namespace moco {
 namespace {
 // The drain rate: 25 Hz keeps plots fluid while costing the GUI thread almost nothing, and a burst
@@ -110,7 +112,7 @@ class JobOutcome {
   // it is destroyed, and then QObject's destructor discards what was posted to it.
   void report(const QString& error) {
     reported_ = true;
-    QMetaObject::invokeMethod(owner_, [done = done_, error] { done(error); }, Qt::QueuedConnection);
+    postTo(owner_, [done = done_, error] { done(error); });
   }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runtime/interrupt.h"
+
 namespace moco {
 namespace {
 constexpr int64_t kQueryChunk = 1024;  // bounds the M x N similarity matrix held at once
@@ -22,6 +24,7 @@ torch::Tensor knn_scores(const torch::Tensor& bank, const torch::Tensor& bank_la
   const auto bank_t = bank.t();
   std::vector<torch::Tensor> chunks;
   for (int64_t start = 0; start < queries.size(0); start += kQueryChunk) {
+    throw_if_interrupted();
     auto sim = queries.slice(0, start, start + kQueryChunk).to(bank.device()).mm(bank_t);
     auto [top_sim, top_idx] = sim.topk(k, 1);
     auto top_labels = labels.index_select(0, top_idx.reshape(-1)).view(top_idx.sizes());
@@ -46,15 +49,20 @@ KnnResult knn_evaluate(const torch::Tensor& bank, const torch::Tensor& bank_labe
 torch::Tensor extract_features(EncoderImpl& encoder, const torch::Tensor& images, const Augmenter& preprocess,
                                torch::Device device, bool head, int64_t batch) {
   torch::NoGradGuard no_grad;
-  const bool was_training = encoder.is_training();
-  encoder.eval();
+  // Evaluation mode for the extraction, the previous mode again afterwards (an interruption too).
+  struct EvalMode {
+    EncoderImpl& encoder;
+    const bool was_training = encoder.is_training();
+    explicit EvalMode(EncoderImpl& e) : encoder(e) { encoder.eval(); }
+    ~EvalMode() { encoder.train(was_training); }
+  } eval_mode(encoder);
   std::vector<torch::Tensor> out;
   for (int64_t start = 0; start < images.size(0); start += batch) {
+    throw_if_interrupted();
     auto x = preprocess.prepare(images.slice(0, start, start + batch).to(device));
     auto f = head ? encoder.forward(x) : encoder.features(x);
     out.push_back(l2_normalize(f));
   }
-  encoder.train(was_training);
   return torch::cat(out);
 }
 

@@ -8,6 +8,7 @@
 
 #include "data/dataset.h"
 #include "runtime/device.h"
+#include "runtime/interrupt.h"
 #include "train/run_writer.h"
 #include "train/trainer.h"
 #include "train/training_loop.h"
@@ -48,6 +49,7 @@ struct TrainingSession::Impl {
   std::unique_ptr<RunWriter> writer;  // the run folder, when there is one (worker only)
   std::atomic<int64_t> steps_done{0};
   std::atomic<int64_t> stop_at{0};
+  std::atomic<bool> interrupt{false};  // set by the destructor: a running job ends at its next batch
   std::string device_name;
 
   void emit(SessionEvent::Kind kind, std::string message = {}) {
@@ -87,6 +89,8 @@ struct TrainingSession::Impl {
     }
   }
 
+  // Runs the queued jobs; once the session is being destroyed, drops those not yet run (each
+  // job's owner hears that it never ran) and a running one ends at its next batch.
   void run_jobs() {
     std::deque<std::function<void(Trainer&)>> pending;
     {
@@ -94,8 +98,11 @@ struct TrainingSession::Impl {
       pending.swap(jobs);
     }
     for (auto& job : pending) {
+      if (interrupt) return;
       try {
         job(*trainer);
+      } catch (const Interrupted&) {
+        return;
       } catch (const std::exception& e) {
         emit(SessionEvent::Kind::Warning, e.what());
       }
@@ -175,6 +182,7 @@ struct TrainingSession::Impl {
   }
 
   void work(const StartOptions& options) {
+    watch_interrupt(&interrupt);
     try {
       train(options);
     } catch (const c10::Error& e) {
@@ -198,6 +206,7 @@ TrainingSession::TrainingSession(Config config, std::shared_ptr<const ImageDatas
 }
 
 TrainingSession::~TrainingSession() {
+  impl_->interrupt = true;
   {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->stop_requested = true;

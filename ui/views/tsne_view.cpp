@@ -168,12 +168,12 @@ void TsneView::startTsne() {
         callbacks.on_snapshot = [self, stop, total](int iteration, double kl, const std::vector<float>& layout) {
           if (*stop) return false;
           auto frame = std::make_shared<Frame>(Frame{layout, iteration, kl});
-          QMetaObject::invokeMethod(qApp, [self, frame, total] {
+          postToGui([self, frame, total] {
             if (self) {
               self->showLayout(frame->layout, frame->iteration, frame->kl, false);
               emit self->progress(tr("t-SNE"), frame->iteration, total);
             }
-          }, Qt::QueuedConnection);
+          });
           return true;
         };
         return run_tsne(features->values.data(), features->count, features->dim, options, initial.get(), callbacks);
