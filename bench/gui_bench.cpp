@@ -19,13 +19,11 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QTabWidget>
-#include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
 #include <vector>
 
 #include "api/files.h"
-#include "app_settings.h"
 #include "gui_bench_support.h"
 #include "main_window.h"
 #include "message_banner.h"
@@ -89,14 +87,9 @@ QString report(const char* scenario, const Probe& p, double seconds, int64_t ste
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-    qputenv("QT_QPA_PLATFORM", "offscreen");
+  bench::offscreenWithoutDisplay();
   QApplication app(argc, argv);
-  QApplication::setOrganizationName("MoCo Workbench Bench");
-  QApplication::setApplicationName("gui_bench");
-  QApplication::setStyle("Fusion");
-  QTemporaryDir runs;  // the runs the window records are measured, not kept
-  AppSettings().setRunsFolder(runs.path());
+  const auto runs = bench::benchSettings("gui_bench");
   QCommandLineParser cli;
   cli.addHelpOption();
   QCommandLineOption configOption("config", "Experiment JSON (default: MoCo v2 on Fashion-MNIST).", "file");

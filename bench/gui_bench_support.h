@@ -3,17 +3,38 @@
 // gaps between a probe timer's ticks (the longest is the longest the event loop was blocked).
 #pragma once
 
+#include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QTreeWidget>
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <vector>
 
+#include "app_settings.h"
 #include "main_window.h"
 
 namespace moco::bench {
+
+// Qt's offscreen platform when there is no display; before the QApplication is made.
+inline void offscreenWithoutDisplay() {
+  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+}
+
+// The bench's own settings (not the user's) and style, and a temporary folder for the runs the
+// window records: they are measured, not kept (removed with the returned folder).
+inline std::unique_ptr<QTemporaryDir> benchSettings(const char* name) {
+  QApplication::setOrganizationName("MoCo Workbench Bench");
+  QApplication::setApplicationName(name);
+  QApplication::setStyle("Fusion");
+  auto runs = std::make_unique<QTemporaryDir>();
+  AppSettings().setRunsFolder(runs->path());
+  return runs;
+}
 
 // Runs the event loop (sleeping while idle, as the real app does) until `done` or the timeout.
 inline void waitUntil(const std::function<bool()>& done, int timeoutMs) {

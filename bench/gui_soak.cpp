@@ -25,13 +25,11 @@
 #include <QLabel>
 #include <QSpinBox>
 #include <QTabWidget>
-#include <QTemporaryDir>
 #include <cmath>
 #include <cstdio>
 #include <optional>
 
 #include "api/files.h"
-#include "app_settings.h"
 #include "dataset_cache.h"
 #include "eval_monitor.h"
 #include "gui_bench_support.h"
@@ -125,14 +123,9 @@ double slope(const std::vector<std::pair<double, double>>& xy) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-    qputenv("QT_QPA_PLATFORM", "offscreen");
+  bench::offscreenWithoutDisplay();
   TimedApplication app(argc, argv);
-  QApplication::setOrganizationName("MoCo Workbench Bench");
-  QApplication::setApplicationName("gui_soak");
-  QApplication::setStyle("Fusion");
-  QTemporaryDir runs;  // the runs the window records are soaked, not kept
-  AppSettings().setRunsFolder(runs.path());
+  const auto runs = bench::benchSettings("gui_soak");
   QCommandLineParser cli;
   cli.addHelpOption();
   const auto option = [&](const char* name, const char* help, const char* value, const char* fallback = "") {
