@@ -21,6 +21,7 @@
 
 #include "api/files.h"
 #include "data/image_folder.h"
+#include "resident_memory.h"
 
 namespace fs = std::filesystem;
 
@@ -47,12 +48,6 @@ void generate(const fs::path& dir, int images, int side, uint32_t seed) {
   }
 }
 
-int64_t resident_bytes() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  return 0;
-}
 
 double seconds_of(const std::function<void()>& f) {
   const auto start = std::chrono::steady_clock::now();
@@ -99,9 +94,9 @@ int main(int argc, char** argv) {
     out["cached_open_seconds"] = second;
     out["cached_images_per_second"] = decoded / second;
     for (int s : {32, 64, 96}) {
-      const int64_t before = resident_bytes();
+      const int64_t before = moco::bench::resident_bytes();
       const auto d = moco::load_image_folder(root.string(), s, 0, 0);
-      const int64_t after = resident_bytes();
+      const int64_t after = moco::bench::resident_bytes();
       out["bytes_per_image"][std::to_string(s)] = {{"computed", 3 * s * s},
                                                   {"measured_rss", double(after - before) / double(d.train.size() + d.test.size())}};
     }

@@ -18,7 +18,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDoubleSpinBox>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -33,6 +32,7 @@
 #include "dataset_cache.h"
 #include "eval_monitor.h"
 #include "gui_bench_support.h"
+#include "resident_memory.h"
 #include "session_controller.h"
 #include "startup.h"
 #include "views/neighbours_view.h"
@@ -56,15 +56,6 @@ void collectQtMessages(QtMsgType type, const QMessageLogContext&, const QString&
   if (type == QtWarningMsg) ++qtWarnings;
   if (type == QtCriticalMsg || type == QtFatalMsg) problems << "Qt: " + message;
   if (type == QtFatalMsg) std::abort();
-}
-
-// Resident memory of this process in MiB (/proc/self/status VmRSS).
-double residentMiB() {
-  QFile status("/proc/self/status");
-  if (!status.open(QIODevice::ReadOnly)) return std::nan("");
-  for (const QByteArray& line : status.readAll().split('\n'))
-    if (line.startsWith("VmRSS:")) return line.mid(6).trimmed().split(' ').front().toDouble() / 1024.0;
-  return std::nan("");
 }
 
 // The events that kept the event loop busy longest: which object received what. Timed in notify,
@@ -242,7 +233,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::pair<double, double>> rss;  // (minutes, MiB)
   const auto sample = [&] {
-    const double mib = residentMiB();
+    const double mib = bench::resident_mib();
     rss.push_back({nowS() / 60.0, mib});
     if (!csv) return;
     try {

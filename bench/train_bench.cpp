@@ -15,7 +15,6 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +28,8 @@
 #include "runtime/sync_counter.h"
 #include "train/trainer.h"
 #include "train/training_loop.h"
+
+#include "resident_memory.h"
 
 namespace {
 // Operators our code calls directly (not those they call inside), less the views, which launch no
@@ -49,14 +50,6 @@ std::unique_ptr<at::ObserverContext> enter_call(const at::RecordFunction& fn) {
   return nullptr;
 }
 void leave_call(const at::RecordFunction&, at::ObserverContext*) { --depth; }
-
-// Resident memory now (VmRSS), MiB; the baseline the memory estimate is compared against.
-double resident_mib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  return 0;
-}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,7 +72,7 @@ int main(int argc, char** argv) {
   app.add_option("--deferred-metrics", deferred, "Read each step's metrics a step late: auto (on CUDA), on or off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   CLI11_PARSE(app, argc, argv);
-  const double rss_before_mib = resident_mib();  // the program and its libraries, before any data
+  const double rss_before_mib = moco::bench::resident_mib();  // the program and its libraries, before any data
   try {
     moco::Config config = moco::preset_by_name(preset);
     config.run.total_steps = warmup + steps;  // the cosine spans the benchmark, as the reference's
