@@ -1,6 +1,7 @@
-// Work off the GUI thread and results back onto it. Background work runs on Qt's global thread
-// pool; results are posted through qApp, which outlives every window, and checked with a QPointer
-// on the GUI thread, so a window closed meanwhile is safe.
+// Work off the GUI thread and results back onto it. Background work runs on the window's own
+// thread pool (backgroundPool below says why not Qt's global one); results are posted through
+// qApp, which outlives every window, and checked with a QPointer on the GUI thread, so a window
+// closed meanwhile is safe.
 //
 // Every hand-off between threads goes through startInPool and postToGui. Debian's Qt synchronises
 // them with futex-based mutexes ThreadSanitizer cannot see (Qt is not built with it), so under TSan
@@ -15,6 +16,8 @@
 #include <exception>
 #include <memory>
 #include <utility>
+
+#include "api/background_priority.h"
 
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -40,6 +43,22 @@ auto handedOff(F f) {
 }
 }  // namespace detail
 
+// The thread pool our background jobs run on. Not Qt's global pool: Qt 6.4 (Debian 12's) splits a
+// large image conversion or fill into tasks on the global pool and blocks the GUI thread until
+// they have run, so a repaint waited behind our long jobs there (t-SNE maps, the kNN floors,
+// dataset loading) — the GUI soak sampled a progress bar's paintEvent waiting 230 ms in
+// QSemaphore::acquire. Qt 6.6 moved its own work to a private pool; this moves ours instead. As
+// QCoreApplication does for the global pool, it is drained before the application object goes,
+// so a job finishing late still has qApp to post to.
+inline QThreadPool* backgroundPool() {
+  static QThreadPool* const pool = [] {
+    auto* created = new QThreadPool;  // lives as long as the process, like the global pool
+    qAddPostRoutine([] { backgroundPool()->waitForDone(); });
+    return created;
+  }();
+  return pool;
+}
+
 // Runs `f()` on `receiver`'s thread (queued behind what is already posted); not at all when
 // `receiver` is destroyed first (QObject's destructor discards what was posted to it).
 template <typename F>
@@ -53,10 +72,14 @@ void postToGui(F f) {
   postTo(qApp, std::move(f));
 }
 
-// Runs `f()` on a thread of Qt's global pool.
+// Runs `f()` on a thread of backgroundPool(), below the GUI thread's priority (and so are the
+// threads `f` starts: t-SNE's helpers) — api/background_priority.h says why.
 template <typename F>
 void startInPool(F f) {
-  QThreadPool::globalInstance()->start(detail::handedOff(std::move(f)));
+  backgroundPool()->start(detail::handedOff([f = std::move(f)]() mutable {
+    lower_to_background_priority();
+    f();
+  }));
 }
 
 // `work()` returns a value; `done(value)` or `failed(message)` runs later on the GUI thread, if

@@ -3,6 +3,7 @@
 #include <QThread>
 #include <QTimer>
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 #include "background.h"
@@ -22,11 +23,31 @@ SessionController::SessionController(QObject* parent) : QObject(parent), refresh
   connect(refresh_, &QTimer::timeout, this, &SessionController::drain);
 }
 
-SessionController::~SessionController() = default;
+SessionController::~SessionController() {
+  session_.reset();
+  for (auto& retired : retiring_) retired.wait();
+}
+
+void SessionController::retireSession() {
+  if (!session_) return;
+  retiring_.erase(std::remove_if(retiring_.begin(), retiring_.end(),
+                                 [](const std::future<void>& f) {
+                                   return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+                                 }),
+                  retiring_.end());
+  // The session's destructor interrupts the job under way, drops the queued ones (their owners
+  // hear so, through this controller) and joins the worker.
+  retiring_.push_back(std::async(std::launch::async, [old = std::move(session_)]() mutable { old.reset(); }));
+}
 
 void SessionController::start(const Config& config, std::shared_ptr<const ImageDataset> dataset, int64_t stopAtStep,
                               bool paused, const QString& runFolder) {
-  session_.reset();  // stops and joins an earlier worker
+  // An earlier worker is stopped and joined off the GUI thread — except when the new run records
+  // into the same folder (a resume), whose files the old one must have closed first.
+  retireSession();
+  if (!runFolder.isEmpty() && runFolder == runFolder_)
+    for (auto& retired : retiring_) retired.wait();
+  runFolder_ = runFolder;
   config_ = config;
   last_ = StepMetrics{};
   session_ = std::make_unique<TrainingSession>(config, std::move(dataset));
@@ -76,7 +97,7 @@ void SessionController::stop() {
 
 void SessionController::reset() {
   refresh_->stop();
-  session_.reset();
+  retireSession();
   last_ = StepMetrics{};
   setState(SessionState::Idle);
 }

@@ -8,7 +8,9 @@
 #include <QString>
 #include <QVector>
 #include <functional>
+#include <future>
 #include <memory>
+#include <vector>
 
 #include "api/config.h"
 #include "api/metrics.h"
@@ -22,9 +24,12 @@ class SessionController : public QObject {
   Q_OBJECT
  public:
   explicit SessionController(QObject* parent = nullptr);
-  ~SessionController() override;  // stops the worker and joins it (a step takes at most ~1 s)
+  // Stops the worker and joins it, and waits for sessions still being retired (each ends at its
+  // next step or batch: well under a second).
+  ~SessionController() override;
 
-  // Starts a new run of `config` (validate it first); a previous session is stopped and joined.
+  // Starts a new run of `config` (validate it first); a previous session is stopped and retired:
+  // joined on a background thread, so the window never waits for its last step or job.
   // `dataset` null = the worker loads config.data itself. `stopAtStep` 0 trains to the schedule's
   // end; `paused` starts paused (for Step before Start). A non-empty `runFolder` records the run
   // there as moco-train does (metrics, checkpoints every run.checkpoint_every steps, the encoder).
@@ -78,8 +83,14 @@ class SessionController : public QObject {
  private:
   void drain();
   void setState(SessionState state);
+  void retireSession();
 
   std::unique_ptr<TrainingSession> session_;
+  // Sessions being stopped and joined off the GUI thread (a join waits for the step or the batch
+  // of a job under way: up to a few hundred ms on a CPU, an event-loop stall if done here). Their
+  // jobs still report to this controller, so the destructor waits for them.
+  std::vector<std::future<void>> retiring_;
+  QString runFolder_;  // where the current session records ("" = nowhere)
   QTimer* refresh_;
   Config config_;
   int backgroundThreads_ = 0;

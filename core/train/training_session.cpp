@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/background_priority.h"
 #include "data/dataset.h"
 #include "runtime/device.h"
 #include "runtime/interrupt.h"
@@ -182,6 +183,9 @@ struct TrainingSession::Impl {
   }
 
   void work(const StartOptions& options) {
+    // Training is background work: a thread waiting on it (the window's) gets a core first. Done
+    // before the first tensor operation, so OpenMP's pool, created by this thread, inherits it.
+    lower_to_background_priority();
     watch_interrupt(&interrupt);
     try {
       train(options);

@@ -19,18 +19,16 @@ constexpr int kImageSide = 120;  // big enough to see a 28-pixel image's crop, 3
 constexpr int kColumns = 2;
 constexpr int kDefaultPairs = 6;
 
-QLabel* imageLabel(const QPixmap& pixmap, const QString& caption, QWidget* parent) {
+QLabel* imageLabel(QWidget* parent) {
   auto* box = new QLabel(parent);
-  box->setPixmap(pixmap);
   box->setFixedSize(kImageSide, kImageSide);
   box->setAlignment(Qt::AlignCenter);
   box->setProperty("role", "image");
-  box->setToolTip(caption);
   return box;
 }
 
-QLabel* small(const QString& text, QWidget* parent) {
-  auto* label = new QLabel(text, parent);
+QLabel* small(QWidget* parent) {
+  auto* label = new QLabel(parent);
   label->setWordWrap(true);
   label->setProperty("role", "caption");
   label->setMaximumWidth(kImageSide);
@@ -120,21 +118,55 @@ void AugmentPairsView::refresh() {
 }
 
 void AugmentPairsView::show(std::vector<PairPreview> pairs) {
-  clearGrid(grid_);
   shown_ = std::move(pairs);
-  for (size_t i = 0; i < shown_.size(); ++i) grid_->addWidget(card(shown_[i]), int(i) / kColumns, int(i) % kColumns);
+  // The cards are made once and refilled: every new widget costs a style-sheet polish and fresh
+  // size hints, and rebuilding the grid on each edit of the crop scale held the window's thread
+  // for about 100 ms (the GUI soak's stalls).
+  while (cardWidgets_.size() > shown_.size()) {
+    delete cardWidgets_.back().frame;  // leaves the grid with it
+    cardWidgets_.pop_back();
+  }
+  while (cardWidgets_.size() < shown_.size()) {
+    const int i = int(cardWidgets_.size());
+    cardWidgets_.push_back(makeCard());
+    grid_->addWidget(cardWidgets_.back().frame, i / kColumns, i % kColumns);
+  }
+  for (size_t i = 0; i < shown_.size(); ++i) fill(cardWidgets_[i], shown_[i]);
   status_->setText(tr("seed %1").arg(seed_));
   emit updated();
 }
 
-QWidget* AugmentPairsView::card(const PairPreview& pair) {
-  auto* card = new QFrame;
-  card->setObjectName("pairCard");
-  auto* grid = new QGridLayout(card);
+AugmentPairsView::Card AugmentPairsView::makeCard() {
+  Card c;
+  c.frame = new QFrame(cards_);
+  c.frame->setObjectName("pairCard");
+  auto* grid = new QGridLayout(c.frame);
   grid->setContentsMargins(8, 6, 8, 8);
   grid->setHorizontalSpacing(8);
   grid->setVerticalSpacing(3);
+  c.title = new QLabel(c.frame);
+  grid->addWidget(c.title, 0, 0, 1, 3);
+  grid->addWidget(new QLabel(tr("source"), c.frame), 1, 0);
+  grid->addWidget(new QLabel(tr("<span style='color:%1'>query view</span>").arg(palette::blue().name()), c.frame), 1, 1);
+  grid->addWidget(new QLabel(tr("<span style='color:%1'>key view</span>").arg(palette::orange().name()), c.frame), 1, 2);
+  c.source = imageLabel(c.frame);
+  c.query = imageLabel(c.frame);
+  c.query->setToolTip(tr("what the query encoder sees"));
+  c.key = imageLabel(c.frame);
+  c.key->setToolTip(tr("what the key encoder sees"));
+  c.sourceCaption = small(c.frame);
+  c.queryCaption = small(c.frame);
+  c.keyCaption = small(c.frame);
+  grid->addWidget(c.source, 2, 0);
+  grid->addWidget(c.query, 2, 1);
+  grid->addWidget(c.key, 2, 2);
+  grid->addWidget(c.sourceCaption, 3, 0);
+  grid->addWidget(c.queryCaption, 3, 1);
+  grid->addWidget(c.keyCaption, 3, 2);
+  return c;
+}
 
+void AugmentPairsView::fill(const Card& c, const PairPreview& pair) {
   // The source, enlarged, with both crop boxes in source pixels scaled to the display.
   QPixmap source = toPixmap(pair.source, kImageSide);
   const double scale = double(source.width()) / double(std::max<int64_t>(1, pair.source.width));
@@ -153,18 +185,14 @@ QWidget* AugmentPairsView::card(const PairPreview& pair) {
   const QString cls = pair.label >= 0 && pair.label < int64_t(info_.class_names.size())
                           ? QString::fromStdString(info_.class_names[size_t(pair.label)])
                           : tr("unlabelled");
-  auto* title = new QLabel(tr("<b>#%1</b> · %2").arg(pair.index).arg(cls.toHtmlEscaped()));
-  grid->addWidget(title, 0, 0, 1, 3);
-  grid->addWidget(new QLabel(tr("source")), 1, 0);
-  grid->addWidget(new QLabel(tr("<span style='color:%1'>query view</span>").arg(palette::blue().name())), 1, 1);
-  grid->addWidget(new QLabel(tr("<span style='color:%1'>key view</span>").arg(palette::orange().name())), 1, 2);
-  grid->addWidget(imageLabel(source, tr("training image %1").arg(pair.index), card), 2, 0);
-  grid->addWidget(imageLabel(toPixmap(pair.query_view, kImageSide), tr("what the query encoder sees"), card), 2, 1);
-  grid->addWidget(imageLabel(toPixmap(pair.key_view, kImageSide), tr("what the key encoder sees"), card), 2, 2);
-  grid->addWidget(small(tr("%1×%2 px").arg(pair.source.width).arg(pair.source.height), card), 3, 0);
-  grid->addWidget(small(describe(pair.query, pair.source.width, pair.source.height), card), 3, 1);
-  grid->addWidget(small(describe(pair.key, pair.source.width, pair.source.height), card), 3, 2);
-  return card;
+  c.title->setText(tr("<b>#%1</b> · %2").arg(pair.index).arg(cls.toHtmlEscaped()));
+  c.source->setPixmap(source);
+  c.source->setToolTip(tr("training image %1").arg(pair.index));
+  c.query->setPixmap(toPixmap(pair.query_view, kImageSide));
+  c.key->setPixmap(toPixmap(pair.key_view, kImageSide));
+  c.sourceCaption->setText(tr("%1×%2 px").arg(pair.source.width).arg(pair.source.height));
+  c.queryCaption->setText(describe(pair.query, pair.source.width, pair.source.height));
+  c.keyCaption->setText(describe(pair.key, pair.source.width, pair.source.height));
 }
 
 QString AugmentPairsView::describe(const ViewParams& p, int64_t sourceWidth, int64_t sourceHeight) {

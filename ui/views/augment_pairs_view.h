@@ -11,6 +11,7 @@
 #include "api/analysis.h"
 #include "api/config.h"
 
+class QFrame;
 class QGridLayout;
 class QLabel;
 class QSpinBox;
@@ -35,8 +36,15 @@ class AugmentPairsView : public QWidget {
 
  private:
   void refresh();
+  // One pair's card: the source with both crop boxes, the two views, what was drawn for each.
+  struct Card {
+    QFrame* frame = nullptr;
+    QLabel *title = nullptr, *source = nullptr, *query = nullptr, *key = nullptr;
+    QLabel *sourceCaption = nullptr, *queryCaption = nullptr, *keyCaption = nullptr;
+  };
   void show(std::vector<PairPreview> pairs);
-  QWidget* card(const PairPreview& pair);
+  Card makeCard();
+  void fill(const Card& card, const PairPreview& pair);
 
   std::shared_ptr<const ImageDataset> dataset_;
   DatasetInfo info_;
@@ -47,7 +55,8 @@ class AugmentPairsView : public QWidget {
   QSpinBox* count_;
   QLabel* status_;
   QGridLayout* grid_;
-  QWidget* cards_;
+  QWidget* cards_;                 // holds the grid of cards
+  std::vector<Card> cardWidgets_;  // one per pair shown, in grid order
 };
 
 }  // namespace moco
