@@ -4,6 +4,7 @@
 // encoder, the queue's slot-age histogram, and the dataset card. Torch-free: it links only moco_ui.
 #include <QCheckBox>
 #include <QElapsedTimer>
+#include <QFrame>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -120,8 +121,25 @@ class TestGuiViews : public QObject {
     w.findChild<QCheckBox*>("augment.flip_p.on")->setChecked(false);
     QTRY_VERIFY_WITH_TIMEOUT(updated.size() >= 1, 10000);
     QSignalSpy again(pairs, &AugmentPairsView::updated);
+    const auto cards = [pairs] { return pairs->findChildren<QFrame*>("pairCard"); };
+    const QList<QFrame*> before = cards();
+    QCOMPARE(before.size(), pairs->pairCount());
     w.findChild<QPushButton*>("resample")->click();
     QTRY_VERIFY_WITH_TIMEOUT(again.size() >= 1, 10000);
+    // Redrawn into the same cards (new widgets on every edit stalled the window).
+    QCOMPARE(cards(), before);
+    // Fewer images, then more: exactly one card per pair, the first ones kept.
+    auto* count = pairs->findChild<QSpinBox*>();
+    QVERIFY(count);
+    const int n = pairs->pairCount();
+    QSignalSpy resized(pairs, &AugmentPairsView::updated);
+    count->setValue(2);
+    QTRY_VERIFY_WITH_TIMEOUT(resized.size() >= 1 && pairs->pairCount() == 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(cards().size(), 2, 5000);  // deleted cards leave at once
+    QCOMPARE(cards().front(), before.front());
+    count->setValue(n + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(pairs->pairCount() == n + 1, 10000);
+    QCOMPARE(cards().size(), n + 1);
   }
 
   void evaluationFillsItsPlotsAndRoundTrips() {
