@@ -105,6 +105,11 @@ class TimedApplication : public QApplication {
       --depth_;
       return r;
     }
+    // Read before dispatching: the event may delete its receiver (DeferredDelete, a slot's
+    // deleteLater'd owner). The class's meta-object is static and the name a shared copy: cheap.
+    const QMetaObject* meta = receiver ? receiver->metaObject() : nullptr;
+    const QString name = receiver ? receiver->objectName() : QString();
+    const int type = int(event->type());
     QElapsedTimer t;
     t.start();
     const bool r = QApplication::notify(receiver, event);
@@ -114,10 +119,7 @@ class TimedApplication : public QApplication {
     gapBusyMs += double(ns) / 1e6;
     ++gapEvents;
     if (ms > 50 || ms > gapLongest.ms) {
-      const QString what = QString("%1 '%2' event %3")
-                               .arg(receiver ? receiver->metaObject()->className() : "?",
-                                    receiver ? receiver->objectName() : QString())
-                               .arg(int(event->type()));
+      const QString what = QString("%1 '%2' event %3").arg(meta ? meta->className() : "?", name).arg(type);
       if (ms > 50) slow.push_back({ms, what});
       if (ms > gapLongest.ms) gapLongest = {ms, what};
     }
