@@ -37,7 +37,11 @@ void SessionController::retireSession() {
                   retiring_.end());
   // The session's destructor interrupts the job under way, drops the queued ones (their owners
   // hear so, through this controller) and joins the worker.
-  retiring_.push_back(std::async(std::launch::async, [old = std::move(session_)]() mutable { old.reset(); }));
+  // Background work like any other: it must not take a core from the window while a new run loads.
+  retiring_.push_back(std::async(std::launch::async, [old = std::move(session_)]() mutable {
+    lower_to_background_priority();
+    old.reset();
+  }));
 }
 
 void SessionController::start(const Config& config, std::shared_ptr<const ImageDataset> dataset, int64_t stopAtStep,
