@@ -23,7 +23,6 @@
 #include <QThread>
 #include <QtTest/QtTest>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <memory>
 
@@ -335,10 +334,8 @@ class TestGui : public QObject {
     // must not occupy it. And they run below the GUI thread's priority (api/background_priority.h).
     std::atomic<bool> release{false}, running{false};
     std::atomic<int> jobNice{-100};
-    errno = 0;
     const int guiNice = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
     startInPool([&] {
-      errno = 0;
       jobNice = getpriority(PRIO_PROCESS, id_t(syscall(SYS_gettid)));
       running = true;
       while (!release) QThread::msleep(5);

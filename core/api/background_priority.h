@@ -1,10 +1,10 @@
 // Background work gives way to the thread a person is waiting on. On a machine with few cores the
 // training thread, its OpenMP helpers, t-SNE's workers and an evaluation together want more cores
-// than there are, and the window's thread, which needs a few milliseconds every frame, waited its
-// turn behind them (event-loop stalls of 50–180 ms in the GUI soak, with no event of ours taking
-// that long). A thread that calls lower_to_background_priority() runs a few nice levels below
-// the process's main thread, so the scheduler hands a core to the window the moment it wakes;
-// background work still gets every core the window leaves idle, so a run is no slower.
+// than there are, and the window's thread, which needs a few milliseconds every frame, can wait
+// its turn behind them (the GUI soak saw it runnable but not running for much of some stalls). A
+// thread that calls lower_to_background_priority() runs a few nice levels below the process's
+// main thread, so the scheduler prefers the window when it wakes; background work still gets
+// every core the window leaves idle.
 //
 // Linux keeps a nice level per thread and a new thread inherits its creator's, so OpenMP's pool
 // (created by the thread that first runs a parallel region) and t-SNE's helpers follow the thread
