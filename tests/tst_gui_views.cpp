@@ -11,12 +11,15 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest/QtTest>
+#include <map>
 
 #include "gui_test_support.h"
 #include "plots/consistency_plot.h"
 #include "plots/eval_plot.h"
 #include "plots/negatives_age_plot.h"
+#include "plots/plot_grid.h"
 #include "plots/queue_age_histogram.h"
+#include "run.h"
 #include "views/augment_pairs_view.h"
 #include "views/dataset_view.h"
 #include "views/neighbours_view.h"
@@ -251,6 +254,59 @@ class TestGuiViews : public QObject {
     for (int64_t i = 0; i < 100; ++i) ages[size_t(i)] = i;
     QCOMPARE(QueueAgeHistogram::exactCounts(ages, 32, &width, &never).size(), 25);
     QCOMPARE(width, 4.0);
+  }
+
+  // A new run redraws every plot of the training curves: one plot per event-loop turn (all of them
+  // in one turn, 10-30 ms each, was the longest stall of the soak), and none while their tab is
+  // hidden; the hidden ones are drawn when the tab is shown.
+  void curvesReplotOnePerTurnAndNotWhileHidden() {
+    RunList runs;
+    QTabWidget tabs;
+    auto* grid = new PlotGrid(&runs);
+    tabs.addTab(grid, "curves");
+    tabs.addTab(new QWidget, "other");
+    tabs.resize(1200, 800);
+    tabs.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&tabs));
+    std::vector<QCustomPlot*> plots(grid->plots().begin(), grid->plots().end());
+    plots.insert(plots.end(), {grid->ageHistogram(), grid->accuracyPlot(), grid->healthPlot(), grid->consistencyPlot()});
+    std::map<QCustomPlot*, int> replots;
+    for (auto* plot : plots) connect(plot, &QCustomPlot::afterReplot, plot, [&replots, plot] { ++replots[plot]; });
+    QTest::qWait(200);  // the replots of the window's first show
+    const auto total = [&] {
+      int n = 0;
+      for (const auto& [plot, count] : replots) n += count;
+      return n;
+    };
+    const auto addRun = [&] {
+      Run run;
+      run.config = test::gui_config();
+      QVector<StepMetrics> metrics;
+      for (int64_t step = 1; step <= 50; ++step) {
+        StepMetrics m;
+        m.step = step;
+        m.loss = 5.0 - 0.02 * double(step);
+        m.step_seconds = 0.1;
+        metrics.push_back(m);
+      }
+      runs.appendMetrics(runs.add(run), metrics);
+    };
+
+    replots.clear();
+    addRun();
+    QCoreApplication::processEvents();  // one turn of the event loop
+    QVERIFY2(total() <= 1, qPrintable(QString("%1 plots replotted in one event-loop turn").arg(total())));
+    QTRY_VERIFY_WITH_TIMEOUT(replots.size() == plots.size(), 5000);  // then every one of them
+
+    tabs.setCurrentIndex(1);
+    replots.clear();
+    addRun();
+    QTest::qWait(200);
+    QCOMPARE(total(), 0);
+    tabs.setCurrentIndex(0);
+    QTRY_VERIFY_WITH_TIMEOUT(replots.size() == plots.size(), 5000);
+    QTest::qWait(100);
+    for (const auto& [plot, count] : replots) QVERIFY2(count == 1, qPrintable(plot->objectName()));
   }
 
   void liveHistogramShowsTheEnginesSlotAges() {

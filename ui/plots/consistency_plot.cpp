@@ -5,6 +5,7 @@
 
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 #include "run.h"
 
 namespace moco {
@@ -68,7 +69,7 @@ void ConsistencyPlot::setRuns(const QList<const Run*>& runs) {
   else xAxis->setRange(QCPRange(-0.5, std::max(1.0, xAxis->range().upper) + 0.5));
   // 1 is the top: a key re-encoded identically. Zoom in on the range the curves use.
   yAxis->setRange(std::min(0.98, lowest_ - 0.1 * (1.0 - lowest_) - 0.005), 1.002);
-  replot(QCustomPlot::rpQueuedReplot);
+  queueReplot(this);
 }
 
 void ConsistencyPlot::mouseMoveEvent(QMouseEvent* event) {

@@ -6,6 +6,7 @@
 
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 #include "run.h"
 
 namespace moco {
@@ -88,7 +89,7 @@ void EvalPlot::followSteps() {
   const double upper = xAxis->range().upper;
   if (end <= upper && end >= upper * 0.5) return;
   xAxis->setRange(0, end * 1.25);  // headroom: the next replots wait until the runs reach it
-  replot(QCustomPlot::rpQueuedReplot);
+  queueReplot(this);
 }
 
 int EvalPlot::pointCount() const { return points_; }
@@ -134,7 +135,7 @@ void EvalPlot::rebuild() {
       axis->setRange(lo[a] <= hi[a] ? withHeadroom(padded(lo[a], hi[a])) : QCPRange(0, 1));
     }
   }
-  replot(QCustomPlot::rpQueuedReplot);
+  queueReplot(this);
 }
 
 void EvalPlot::addFloors(const Run& run, bool several, double& yMin, double& yMax) {

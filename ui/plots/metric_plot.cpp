@@ -3,9 +3,11 @@
 #include <QToolTip>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 #include "run.h"
 
 namespace moco {
@@ -27,6 +29,11 @@ MetricPlot::MetricPlot(const QString& title, const QString& yLabel, std::vector<
   legend->setVisible(series_.size() > 1);
   axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
   setMouseTracking(true);
+  // Fitting the axes reads every point: done once per replot, and not at all while the plot waits
+  // on a hidden tab.
+  connect(this, &QCustomPlot::beforeReplot, this, [this] {
+    if (std::exchange(rescalePending_, false)) rescale();
+  });
 }
 
 double MetricPlot::xOf(const Run& run, int index) const {
@@ -112,8 +119,8 @@ void MetricPlot::addPoints(RunGraphs& rg, int first) {
 }
 
 void MetricPlot::refresh() {
-  rescale();
-  replot(QCustomPlot::rpQueuedReplot);
+  rescalePending_ = true;
+  queueReplot(this);
 }
 
 void MetricPlot::rescale() {

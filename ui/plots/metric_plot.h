@@ -47,7 +47,7 @@ class MetricPlot : public QCustomPlot {
   void setOptions(const PlotOptions& options);
   // Fits the axes to the data (no replot).
   void rescale();
-  // Rescales and queues one replot.
+  // Queues one replot (replot_pacer.h), fitting the axes to the data first.
   void refresh();
   // Raw points drawn over all runs and series: what tests count.
   int pointCount() const;
@@ -88,6 +88,7 @@ class MetricPlot : public QCustomPlot {
   PlotOptions options_;
   QList<const Run*> runs_;
   std::vector<RunGraphs> graphs_;
+  bool rescalePending_ = false;  // refresh() asked for the axes to be fitted at the next replot
 };
 
 }  // namespace moco

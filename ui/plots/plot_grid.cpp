@@ -33,9 +33,6 @@ constexpr int kAgeAnswerTimeoutMs = 2000;
 // About 4 s of evaluation per 200 steps (70 s) of the default experiment: 5 % of the time, and
 // the first accuracy points within a classroom demo's first minutes.
 constexpr int kDefaultEvalEvery = 200;
-// Live plots are replotted one per timer tick: each replot takes a few ms, all six in one event
-// would block the event loop for 20 ms or more at every refresh (and twice that on a busy CPU).
-constexpr int kStaggerMs = 1;
 }  // namespace
 
 PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
@@ -135,10 +132,6 @@ PlotGrid::PlotGrid(RunList* runs, QWidget* parent) : QWidget(parent), runs_(runs
   ageTimer_->setSingleShot(true);
   ageTimer_->setInterval(kAgeRefreshMs);
   connect(ageTimer_, &QTimer::timeout, this, &PlotGrid::updateAges);
-  stagger_ = new QTimer(this);
-  stagger_->setInterval(kStaggerMs);
-  stagger_->setTimerType(Qt::PreciseTimer);
-  connect(stagger_, &QTimer::timeout, this, &PlotGrid::replotNext);
   connect(runs_, &RunList::shownChanged, this, &PlotGrid::onShownChanged);
   connect(runs_, &RunList::metricsAppended, this, &PlotGrid::onMetricsAppended);
   connect(runs_, &RunList::evaluationChanged, this, &PlotGrid::showEvaluations);
@@ -199,34 +192,19 @@ void PlotGrid::showEvaluations() {
 
 void PlotGrid::onMetricsAppended(Run* run, int first) {
   if (!run->shown) return;
-  const bool visible = isVisible();
   for (auto* plot : plots_) {
     plot->appendPoints(*run, first);
-    if (!visible) continue;
-    plot->rescale();
-    if (!dirty_.contains(plot)) dirty_.append(plot);
+    plot->refresh();
   }
-  if (!dirty_.isEmpty() && !stagger_->isActive()) stagger_->start();
-  stale_ = !visible;  // a hidden grid replots once when shown again
-  if (visible && !ageTimer_->isActive()) ageTimer_->start();
-  if (visible) {
-    accuracy_->followSteps();
-    health_->followSteps();
-  }
+  accuracy_->followSteps();
+  health_->followSteps();
+  // Asking the engine for the queue's exact ages is not free: only while the histogram is seen.
+  if (isVisible() && !ageTimer_->isActive()) ageTimer_->start();
 }
 
 void PlotGrid::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
-  if (!std::exchange(stale_, false)) return;
-  for (auto* plot : plots_) plot->refresh();
   updateAges();
-  accuracy_->followSteps();
-  health_->followSteps();
-}
-
-void PlotGrid::replotNext() {
-  if (dirty_.isEmpty()) return stagger_->stop();
-  dirty_.takeFirst()->replot();
 }
 
 void PlotGrid::updateAges() {

@@ -1,6 +1,7 @@
 // The live plots in one grid, with the controls they share: EMA smoothing, log-y, and x by step or
 // training time. Follows the RunList: shown runs are overlaid (one colour per run); new points of
-// a run are appended in one batch per drain and each plot queues a single replot.
+// a run are appended in one batch per drain and each plot queues a single replot (replot_pacer.h:
+// one plot per event-loop turn, none while the grid's tab is hidden).
 #pragma once
 
 #include <QElapsedTimer>
@@ -60,7 +61,6 @@ class PlotGrid : public QWidget {
   void updateAges();
   void showEvent(QShowEvent* event) override;
   void readControls();
-  void replotNext();
   void showEvaluations();
 
   RunList* runs_;
@@ -78,9 +78,6 @@ class PlotGrid : public QWidget {
   QCheckBox* logY_;
   QComboBox* xAxis_;
   QTimer* ageTimer_;
-  QTimer* stagger_;               // replots the dirty plots one per tick
-  QList<MetricPlot*> dirty_;
-  bool stale_ = false;
   SlotAgeSource slotAges_;
   bool agesPending_ = false;  // an exact-ages request is in flight since agesAsked_
   QElapsedTimer agesAsked_;

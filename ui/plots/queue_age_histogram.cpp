@@ -5,6 +5,7 @@
 
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 #include "run.h"
 
 namespace moco {
@@ -87,7 +88,7 @@ void QueueAgeHistogram::showRun(const Run* run) {
     legend->setVisible(false);
     xAxis->setRange(0, 10);
     yAxis->setRange(0, 1);
-    replot(QCustomPlot::rpQueuedReplot);
+    queueReplot(this);
     return;
   }
   const StepMetrics& m = run->metrics.back();
@@ -137,7 +138,7 @@ void QueueAgeHistogram::draw(const QVector<double>& counts, double width, double
   top = std::max(top, randomSlots);
   xAxis->setRange((-0.5 * width - 0.5) / unit, randomSlots > 0 ? randomX + width / unit : counts.size() * width / unit);
   yAxis->setRange(0, std::max(1.0, top * 1.45));  // headroom for the legend
-  replot(QCustomPlot::rpQueuedReplot);
+  queueReplot(this);
 }
 
 void QueueAgeHistogram::contextMenuEvent(QContextMenuEvent* event) { showPlotMenu(this, event->globalPos(), tr("queue ages")); }

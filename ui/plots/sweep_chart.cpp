@@ -5,6 +5,7 @@
 
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 
 namespace moco {
 namespace {
@@ -93,7 +94,7 @@ void SweepChart::showSweep(const QStringList& settings, const SweepSummary& summ
   }
   yAxis->setRange(0, std::min(100.0, top * kHeadroom));
   empty_->setVisible(!settings.isEmpty() && keys.isEmpty());
-  replot(QCustomPlot::rpQueuedReplot);
+  queueReplot(this);
 }
 
 void SweepChart::addFloor(const QString& label, double percent, const QColor& colour, Qt::PenStyle style) {

@@ -17,6 +17,7 @@
 #include "image_convert.h"
 #include "palette.h"
 #include "plot_style.h"
+#include "replot_pacer.h"
 #include "session_controller.h"
 #include "tsne/map_options.h"
 
@@ -229,9 +230,7 @@ void TsneView::showLayout(const std::vector<float>& layout, int iteration, doubl
   const double padX = (xmax - xmin) * 0.05 + 1e-6, padY = (ymax - ymin) * 0.05 + 1e-6;
   plot_->xAxis->setRange(xmin - padX, xmax + padX + (xmax - xmin) * 0.25);  // room for the legend
   plot_->yAxis->setRange(ymin - padY, ymax + padY);
-  // Drawing 1000s of points costs milliseconds of the GUI thread: not while another tab is shown.
-  if (isVisible()) plot_->replot(QCustomPlot::rpQueuedReplot);
-  else stale_ = true;
+  queueReplot(plot_);  // 1000s of points: drawn only while this tab is shown
   status_->setText(final ? tr("step %1 · %2 images · KL %3 · hover for the image, click for its neighbours")
                                .arg(features_.step).arg(n).arg(kl, 0, 'f', 2)
                          : tr("t-SNE iteration %1 · KL %2").arg(iteration).arg(kl, 0, 'f', 2));
@@ -239,7 +238,6 @@ void TsneView::showLayout(const std::vector<float>& layout, int iteration, doubl
 
 void TsneView::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
-  if (std::exchange(stale_, false)) plot_->replot(QCustomPlot::rpQueuedReplot);
   autoSnapshot();
 }
 

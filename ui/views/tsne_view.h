@@ -68,7 +68,6 @@ class TsneView : public QWidget {
   std::vector<int64_t> shownIndices_, shownLabels_;  // rows of the drawn layout
   std::shared_ptr<std::atomic<bool>> stop_;  // the running t-SNE's cancel flag, null when idle
   bool snapshotInFlight_ = false;  // features requested from the training thread, not back yet
-  bool stale_ = false;    // a layout arrived while hidden: replot when shown
   bool pending_ = false;                     // a newer snapshot waits for the running map to stop
   int64_t lastSnapshotStep_ = 0;
 };
