@@ -23,11 +23,12 @@
 #include "run.h"
 #include "run_dock.h"
 #include "style.h"
+#include "test_timing.h"
 #include "tiny_config.h"
 
 namespace moco::test {
 
-constexpr int kTrainTimeoutMs = 60000;  // loading + first steps on a busy 2-core machine
+constexpr int kTrainTimeoutMs = 60000 * kSlowdown;  // loading + first steps on a busy 2-core machine
 
 // The tests' tiny MoCo v2 on one thread, long enough that it never finishes by itself.
 inline Config gui_config() {

@@ -5,6 +5,8 @@
 #include <QProcess>
 #include <QStringList>
 
+#include "test_timing.h"
+
 namespace moco::test {
 
 struct ProcessResult {
@@ -17,7 +19,13 @@ inline ProcessResult run_moco_train(const QStringList& args,
   QProcess p;
   p.setProcessEnvironment(env);
   p.start(QStringLiteral(MOCO_TRAIN_PATH), args);
-  p.waitForFinished(300000);
+  const int limitMs = 300000 * kSlowdown;
+  if (!p.waitForFinished(limitMs)) {  // a run cut short must not read as one that succeeded
+    p.kill();
+    p.waitForFinished(10000);
+    return {-1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString("moco-train did not finish within %1 s: %2").arg(limitMs / 1000).arg(args.join(' '))};
+  }
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 

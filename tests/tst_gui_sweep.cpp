@@ -30,7 +30,7 @@ using test::banner;
 using test::find;
 
 namespace {
-constexpr int kLessonTimeoutMs = 120000;  // a few tiny arms of moco-train on a busy 2-core machine
+constexpr int kLessonTimeoutMs = 120000 * test::kSlowdown;  // a few tiny arms of moco-train on a busy 2-core machine
 
 // The two settings × two seeds the tests open, as moco-train --sweep writes it.
 const QStringList kSweepArgs = {"--sweep", "moco.momentum=0.9,0.99", "--seeds", "2", "--steps", "2",

@@ -2,6 +2,7 @@
 // metrics, before its first checkpoint) and resumed, twenty times: the run folder always resumes,
 // its metrics files end on whole lines, and the run finishes exactly as an uninterrupted one.
 #include <QJsonDocument>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QtTest/QtTest>
 
@@ -13,7 +14,7 @@
 namespace {
 
 constexpr int kKills = 20;
-constexpr int kSteps = 1600;  // about 10 s uninterrupted: 20 kills of at most 1.8 s each do not finish it
+constexpr int kSteps = 1600;  // 10-16 s uninterrupted: 20 kills of at most ~2 s each do not finish it
 // A tiny run long enough to be killed many times, checkpointing every few steps so that some kills
 // land inside a checkpoint write.
 const QStringList kRun = moco::test::kTinyRunArgs +
@@ -46,8 +47,16 @@ class TestKilledRuns : public QObject {
     const QStringList expected = losses(whole);
     QCOMPARE(expected.size(), kSteps);
 
-    std::mt19937 draw(20261202);  // the kill moments, the same on every run of the test
-    std::uniform_int_distribution<int> after_ms(150, 1800);  // some before the first step (about 0.7 s)
+    // The kill moments: from a fifth of the time this build takes to start and take two steps to
+    // 2.5 times it (150 .. 1900 ms in a plain build; several times more under the sanitizers), so
+    // that some land before the first step and most after it. The same draws on every run.
+    QElapsedTimer startup;
+    startup.start();
+    const auto probe = moco::test::run_moco_train(kRun + QStringList{"--steps", "2", "--out", dir_.filePath("startup")});
+    QVERIFY2(probe.code == 0, qPrintable(probe.err));
+    const int startupMs = int(startup.elapsed());
+    std::mt19937 draw(20261202);
+    std::uniform_int_distribution<int> after_ms(startupMs / 5, startupMs * 5 / 2);
     int killedWhileRunning = 0;
     for (int kill = 0; kill < kKills; ++kill) {
       const bool started = QFile::exists(killed + "/config.json");

@@ -26,17 +26,39 @@
 namespace moco {
 
 namespace detail {
-// Wraps `f` so that what the sending thread did before happens-before `f` for ThreadSanitizer: a
-// release of the hand-off's own address here, an acquire of it where `f` runs. Without TSan, `f`.
+#if defined(__SANITIZE_THREAD__)
+// The one address every hand-off releases and every receiver acquires. An address of the
+// functor's own would have to be read out of memory Qt or std::function just copied, before the
+// acquire that makes that copy visible.
+inline char handOffs;
+
+// `f`, marked for ThreadSanitizer: every construction (Qt and std::function move it into their
+// own storage) releases after writing it, and the receiving thread acquires before running or
+// destroying it.
+template <typename F>
+class HandedOff {
+ public:
+  explicit HandedOff(F f) : f_(std::move(f)) { __tsan_release(&handOffs); }
+  HandedOff(HandedOff&& other) : f_(std::move(other.f_)) { __tsan_release(&handOffs); }
+  HandedOff(const HandedOff& other) : f_(other.f_) { __tsan_release(&handOffs); }
+  HandedOff& operator=(const HandedOff&) = delete;
+  ~HandedOff() { __tsan_acquire(&handOffs); }
+  void operator()() {
+    __tsan_acquire(&handOffs);
+    f_();
+  }
+
+ private:
+  F f_;
+};
+#endif
+
+// `f`, and under ThreadSanitizer `f` marked so that what the sending thread did before happens-
+// before `f` and its destruction on the receiving thread.
 template <typename F>
 auto handedOff(F f) {
 #if defined(__SANITIZE_THREAD__)
-  auto handoff = std::make_shared<char>();
-  __tsan_release(handoff.get());
-  return [handoff, f = std::move(f)]() mutable {
-    __tsan_acquire(handoff.get());
-    f();
-  };
+  return HandedOff<F>(std::move(f));
 #else
   return f;
 #endif
