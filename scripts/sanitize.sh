@@ -17,9 +17,6 @@ MOCO_PACKAGES_ONLY=1 bash scripts/setup.sh
 supp=$PWD/scripts/sanitizers
 jobs=$(nproc)
 failed=()
-# Instrumented code runs several times slower (tests/test_timing.h scales the tests' own timeouts):
-# Qt Test's 5-minute limit per test function would cut the lesson and kill-and-resume tests short.
-export QTEST_FUNCTION_TIMEOUT=900000
 
 configure() {  # configure FOLDER SANITIZER_FLAGS
   cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG" \
