@@ -109,19 +109,19 @@ class TestLessons : public QObject {
   }
 
   void costModelFollowsTheMeasurement() {
-    // 0.5 s a step at batch 256 plus 20 s of evaluation with its floors.
-    QCOMPARE(moco::estimated_cpu_seconds(reference_plan(100)), 100 * 0.5 + 20);
+    // 0.23 s a step at batch 256 plus 20 s of evaluation with its floors.
+    QCOMPARE(moco::estimated_cpu_seconds(reference_plan(100)), 100 * 0.23 + 20);
     auto wide = reference_plan(100);
     wide.base.model.width = 64;  // 4x the work of width 32
     wide.eval_bank = wide.eval_test = 0;  // whole splits: 70 000 images
-    QCOMPARE(moco::estimated_cpu_seconds(wide), 4 * (100 * 0.5 + 20 * 70000.0 / 12000));
+    QCOMPARE(moco::estimated_cpu_seconds(wide), 4 * (100 * 0.23 + 20 * 70000.0 / 12000));
     auto e2e = reference_plan(100);
     e2e.base.moco.mechanism = moco::Mechanism::EndToEnd;
     e2e.seeds = 2;
-    QCOMPARE(moco::estimated_cpu_seconds(e2e), 2 * (100 * 0.5 * 1.35 + 20));
+    QCOMPARE(moco::estimated_cpu_seconds(e2e), 2 * (100 * 0.23 * 1.35 + 20));
     auto epochs = reference_plan(0);  // the schedule: 2 epochs of ceil(60 000 / 256) = 235 steps
     epochs.base.run.epochs = 2;
-    QCOMPARE(moco::estimated_cpu_seconds(epochs), 2 * 235 * 0.5 + 20);
+    QCOMPARE(moco::estimated_cpu_seconds(epochs), 2 * 235 * 0.23 + 20);
   }
 
   void unknownLessonListsTheLessons() {

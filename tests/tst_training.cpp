@@ -1,7 +1,13 @@
 // A short real run learns: the loss falls below its level once the queue is full, and the
 // training loop reports every step and stops when asked.
 #include <QtTest/QtTest>
+#include <sys/resource.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "runtime/host_allocator.h"
 #include "test_support.h"
 #include "train/run_writer.h"
 #include "train/trainer.h"
@@ -9,9 +15,62 @@
 
 using namespace moco;
 
+namespace {
+
+// Page faults of the calling thread while it allocates, touches and frees `blocks` blocks of 16 MiB,
+// as a step does its activations.
+long step_like_page_faults(int blocks) {
+  auto faults = [] {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return long(usage.ru_minflt);
+  };
+  constexpr std::size_t kBlock = std::size_t(16) << 20;
+  const long before = faults();
+  std::vector<void*> held(blocks);
+  for (auto& block : held) {
+    block = std::malloc(kBlock);
+    std::memset(block, 1, kBlock);
+  }
+  for (auto* block : held) std::free(block);
+  return faults() - before;
+}
+
+long pages_of(int blocks) { return blocks * (16L << 20) / 4096; }
+
+}  // namespace
+
 class TestTraining : public QObject {
   Q_OBJECT
  private slots:
+  // First: a trainer made earlier in this process would already have tuned malloc.
+  void aTrainersProcessReusesAStepsFreedMemory() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    QSKIP("a sanitizer's allocator replaces glibc's malloc");
+#endif
+    // glibc's defaults hand 96 MiB freed back to the kernel (its dynamic trim threshold is at most
+    // 64 MiB) and fault it in again the next time.
+    step_like_page_faults(6);
+    const long untuned = step_like_page_faults(6);
+    QVERIFY2(untuned > pages_of(6) / 2, qPrintable(QString("glibc's default refaulted only %1 of %2 pages").arg(untuned).arg(pages_of(6))));
+
+    Trainer trainer(test::tiny_config(), test::tiny_dataset());  // making it is what tunes malloc
+    QVERIFY2(tune_host_allocator().applied, tune_host_allocator().reason.c_str());
+    step_like_page_faults(6);  // the first time, the heap grows to hold them
+    const long main_thread = step_like_page_faults(6);
+    // The workbench trains on a worker thread, whose malloc arena is made of 64 MiB heaps that glibc
+    // unmaps whenever one empties, whatever the thresholds: 48 MiB fit one (the default trims them).
+    long worker_thread = -1;
+    std::thread worker([&] {
+      step_like_page_faults(3);
+      worker_thread = step_like_page_faults(3);
+    });
+    worker.join();
+    QVERIFY2(main_thread < pages_of(6) / 100 && worker_thread < pages_of(3) / 100,
+             qPrintable(QString("refaulted %1 of %2 pages (main thread), %3 of %4 (worker)")
+                            .arg(main_thread).arg(pages_of(6)).arg(worker_thread).arg(pages_of(3))));
+  }
+
   void lossGoesDownOnARealRun() {
     // MoCo v2 on 1 024 images (Fashion-MNIST when installed, else the synthetic set), ~10 s.
     Config c = preset_v2();

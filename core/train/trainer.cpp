@@ -3,6 +3,7 @@
 #include "api/fields.h"
 #include "runtime/device.h"
 #include "runtime/gpu_memory.h"
+#include "runtime/host_allocator.h"
 #include "train/dist_step.h"
 #include "runtime/rng.h"
 
@@ -22,6 +23,7 @@ Augmenter make_augmenter(const Config& config, const ImageDataset& data) {
 }
 
 torch::Device device_for(const Config& config, const World* world) {
+  tune_host_allocator();  // before the first step's tensors: a step's memory is then reused, not refaulted
   configure_threads(config.run.threads);
   const auto resolved = resolve_device(config.run.device);
   // One GPU per process of this machine.

@@ -1,0 +1,25 @@
+// glibc malloc settings for training on the CPU. By default glibc gives the memory of a step's large
+// tensors back to the kernel when they are freed and faults it in again, page by page, the next
+// step: on the 2-core machine a third of each step went to the kernel (train_bench e2e, v2 small
+// CNN, batch 256: 818 images/s, 10.9 s of 16 s in the kernel; with these settings 2 100–2 300
+// images/s and a lower peak RSS). See BENCHMARKS.md, "The host allocator".
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace moco {
+
+struct HostAllocatorSettings {
+  bool applied = false;          // false: not glibc, a sanitizer's allocator, or GLIBC_TUNABLES sets malloc itself
+  std::size_t mmap_threshold = 0;  // blocks at least this large get their own mapping
+  std::size_t trim_threshold = 0;  // free memory kept at the top of a heap before it is returned
+  std::string reason;            // why not applied
+};
+
+// Applies the settings once per process (later calls return the first result). Blocks up to 32 MiB
+// (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
+// next step instead of being returned: a step's transient tensors are reused in place.
+const HostAllocatorSettings& tune_host_allocator();
+
+}  // namespace moco
