@@ -14,12 +14,14 @@ struct HostAllocatorSettings {
   bool applied = false;          // false: not glibc, a sanitizer's allocator, or GLIBC_TUNABLES sets malloc itself
   std::size_t mmap_threshold = 0;  // blocks at least this large get their own mapping
   std::size_t trim_threshold = 0;  // free memory kept at the top of a heap before it is returned
+  int arenas = 0;                  // most malloc arenas (glibc's default: 8 per core)
   std::string reason;            // why not applied
 };
 
 // Applies the settings once per process (later calls return the first result). Blocks up to 32 MiB
 // (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
-// next step instead of being returned: a step's transient tensors are reused in place.
+// next step instead of being returned: a step's transient tensors are reused in place. At most two
+// arenas, so threads mostly share the main heap, which the thresholds govern.
 const HostAllocatorSettings& tune_host_allocator();
 
 }  // namespace moco
