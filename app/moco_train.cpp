@@ -5,6 +5,7 @@
 
 #include "analyze_cli.h"
 #include "api/config.h"
+#include "api/host_allocator.h"
 #include "cli_checks.h"
 #include "cli_errors.h"
 #include "download_cli.h"
@@ -14,6 +15,7 @@
 #include "train_cli.h"
 
 int main(int argc, char** argv) {
+  moco::tune_host_allocator();  // before LibTorch starts its threads, each of which would make its own malloc arena
   CLI::App app{"Train a MoCo model headless (MoCo Workbench)", "moco-train"};
   moco::TrainCommand cmd;
   std::string print_config;

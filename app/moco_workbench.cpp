@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include "api/host_allocator.h"
 #include "app_settings.h"
 #include "main_window.h"
 #include "screenshot_tour.h"
@@ -11,6 +12,7 @@
 #include "style.h"
 
 int main(int argc, char** argv) {
+  moco::tune_host_allocator();  // before Qt starts threads, each of which would make its own malloc arena
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <thread>
 
-#include "runtime/host_allocator.h"
+#include "api/host_allocator.h"
 #include "test_support.h"
 #include "train/run_writer.h"
 #include "train/trainer.h"

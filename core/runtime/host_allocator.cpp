@@ -1,4 +1,4 @@
-#include "runtime/host_allocator.h"
+#include "api/host_allocator.h"
 
 #include <cstdlib>
 #include <cstring>

@@ -3,7 +3,7 @@
 #include "api/fields.h"
 #include "runtime/device.h"
 #include "runtime/gpu_memory.h"
-#include "runtime/host_allocator.h"
+#include "api/host_allocator.h"
 #include "train/dist_step.h"
 #include "runtime/rng.h"
 

@@ -1,8 +1,8 @@
 // glibc malloc settings for training on the CPU. By default glibc gives the memory of a step's large
 // tensors back to the kernel when they are freed and faults it in again, page by page, the next
-// step: on the 2-core machine a third of each step went to the kernel (train_bench e2e, v2 small
-// CNN, batch 256: 818 images/s, 10.9 s of 16 s in the kernel; with these settings 2 100–2 300
-// images/s and a lower peak RSS). See BENCHMARKS.md, "The host allocator".
+// step: on the 2-core machine up to two thirds of a step went to the kernel (train_bench e2e, v2
+// small CNN, batch 256: 630–1 800 images/s, erratic; with these settings a steady 2 190–2 680).
+// See BENCHMARKS.md, "The host allocator".
 #pragma once
 
 #include <cstddef>
@@ -18,7 +18,10 @@ struct HostAllocatorSettings {
   std::string reason;            // why not applied
 };
 
-// Applies the settings once per process (later calls return the first result). Blocks up to 32 MiB
+// Applies the settings once per process (later calls return the first result). The programs' mains
+// call it first, before other threads have made their own arenas; a trainer calls it too, for every
+// other program that trains (tests, benchmarks, workers). Torch-free: the implementation is in
+// core/runtime/host_allocator.cpp. Blocks up to 32 MiB
 // (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
 // next step instead of being returned: a step's transient tensors are reused in place. At most two
 // arenas, so threads mostly share the main heap, which the thresholds govern.
