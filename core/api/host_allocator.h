@@ -18,13 +18,13 @@ struct HostAllocatorSettings {
   std::string reason;            // why not applied
 };
 
-// Applies the settings once per process (later calls return the first result). The programs' mains
-// call it first, before other threads have made their own arenas; a trainer calls it too, for every
-// other program that trains (tests, benchmarks, workers). Torch-free: the implementation is in
-// core/runtime/host_allocator.cpp. Blocks up to 32 MiB
-// (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
-// next step instead of being returned: a step's transient tensors are reused in place. At most two
-// arenas, so threads mostly share the main heap, which the thresholds govern.
+// Applies the settings once per process (later calls return the first result): blocks up to 32 MiB
+// (glibc's largest threshold) come from the heaps, up to 256 MiB of free heap is kept for the next
+// step instead of being returned, so a step's transient tensors are reused in place, and at most
+// two arenas, so threads mostly share the main heap, which the thresholds govern. The programs'
+// mains call it first, before other threads have made their own arenas; a trainer calls it too,
+// for every other program that trains (tests, benchmarks, workers). Torch-free: implemented in
+// core/runtime/host_allocator.cpp.
 const HostAllocatorSettings& tune_host_allocator();
 
 }  // namespace moco

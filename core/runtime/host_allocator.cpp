@@ -48,7 +48,7 @@ HostAllocatorSettings apply() {
   // would stay at 128 KiB and every large tensor would be mapped afresh (3x slower still).
   if (mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold)) != 1 || mallopt(M_TRIM_THRESHOLD, int(kTrimThreshold)) != 1 ||
       mallopt(M_ARENA_MAX, kArenas) != 1) {
-    s.reason = "mallopt refused the thresholds";
+    s.reason = "mallopt refused a setting";
     return s;
   }
   s.applied = true;
