@@ -15,7 +15,7 @@
 #include "train_cli.h"
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // before LibTorch starts its threads, each of which would make its own malloc arena
+  moco::tune_host_allocator();  // first: malloc settings for every thread the program will start
   CLI::App app{"Train a MoCo model headless (MoCo Workbench)", "moco-train"};
   moco::TrainCommand cmd;
   std::string print_config;

@@ -12,7 +12,7 @@
 #include "style.h"
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // before Qt starts threads, each of which would make its own malloc arena
+  moco::tune_host_allocator();  // first: malloc settings for every thread the program will start
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");

@@ -39,6 +39,13 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, const QString& directory, int
   });
   if (auto* every = window_->findChild<QSpinBox*>("evalEvery")) every->setValue(std::max(1, steps_ / kEvalPointsWanted));
   QTimer::singleShot(kSettleMs, window_, [this] { window_->startTraining(); });
+  // A run that never starts (the remembered experiment invalid, say) ends the tour with the reason
+  // instead of leaving it waiting for steps.
+  QTimer::singleShot(kStageTimeoutMs, this, [this] {
+    if (window_->controller_->stepsDone() > 0) return;
+    std::fprintf(stderr, "screenshot run: no training step within %d s\n", kStageTimeoutMs / 1000);
+    QApplication::exit(1);
+  });
 }
 
 void ScreenshotTour::onMetrics() {
@@ -92,9 +99,9 @@ void ScreenshotTour::shoot() {
   QApplication::processEvents();
   if (auto* form = panel->findChild<QWidget*>("experimentContent")) save(form, "experiment-invalid");
   save(window_, "workbench-invalid");
+  panel->setConfig(valid);  // else the window remembers the invalid one, and the next launch opens on it
+  QApplication::processEvents();
   if (!sweepFolder_.isEmpty() && window_->sweeps_->openSweepFolder(sweepFolder_)) {
-    panel->setConfig(valid);
-    QApplication::processEvents();
     QTimer::singleShot(kSettleMs, this, [this] {
       save(window_->sweepView_, window_->sweepView_->objectName());
       save(window_, "workbench-" + window_->sweepView_->objectName());

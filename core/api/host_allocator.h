@@ -14,16 +14,14 @@ struct HostAllocatorSettings {
   bool applied = false;          // false: not glibc, a sanitizer's allocator, or GLIBC_TUNABLES sets malloc itself
   std::size_t mmap_threshold = 0;  // blocks at least this large get their own mapping
   std::size_t trim_threshold = 0;  // free memory kept at the top of a heap before it is returned
-  int arenas = 0;                  // most malloc arenas (glibc's default: 8 per core)
   std::string reason;            // why not applied
 };
 
 // Applies the settings once per process (later calls return the first result): blocks up to 32 MiB
-// (glibc's largest threshold) come from the heaps, up to 256 MiB of free heap is kept for the next
-// step instead of being returned, so a step's transient tensors are reused in place, and at most
-// two arenas, so threads mostly share the main heap, which the thresholds govern. The programs'
-// mains call it first, before other threads have made their own arenas; a trainer calls it too,
-// for every other program that trains (tests, benchmarks, workers). Torch-free: implemented in
+// (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
+// next step instead of being returned, so a step's transient tensors are reused in place. The
+// programs' mains call it first, before other threads start; a trainer calls it too, for every
+// other program that trains (tests, benchmarks, workers). Torch-free: implemented in
 // core/runtime/host_allocator.cpp.
 const HostAllocatorSettings& tune_host_allocator();
 

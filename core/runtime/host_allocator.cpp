@@ -17,12 +17,6 @@ constexpr std::size_t kMmapThreshold = 32 * kMiB;
 // step does not hand its memory back for the next one to fault in again; a bound, not a cache of
 // everything: what is free beyond it still goes back to the kernel.
 constexpr std::size_t kTrimThreshold = 256 * kMiB;
-// At most two malloc arenas. A worker thread's arena is made of 64 MiB heaps that glibc unmaps as
-// soon as one empties, whatever the thresholds, so a trainer on a worker thread (the workbench's)
-// still refaulted its steps; with two arenas it mostly shares the main heap. Measured in 10-minute
-// GUI soaks: 1 654 steps trained against 904 with glibc's 8 per core, the same RSS, no stall from
-// malloc's locks (BENCHMARKS.md, "The host allocator").
-constexpr int kArenas = 2;
 
 bool sanitizer_build() {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -46,15 +40,15 @@ HostAllocatorSettings apply() {
   }
   // Setting either threshold turns off glibc's dynamic one; both are set, or the mmap threshold
   // would stay at 128 KiB and every large tensor would be mapped afresh (3x slower still).
-  if (mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold)) != 1 || mallopt(M_TRIM_THRESHOLD, int(kTrimThreshold)) != 1 ||
-      mallopt(M_ARENA_MAX, kArenas) != 1) {
+  // glibc's number of arenas is kept: fewer (M_ARENA_MAX 2) measured both ways in the window
+  // (BENCHMARKS.md, "The host allocator").
+  if (mallopt(M_MMAP_THRESHOLD, int(kMmapThreshold)) != 1 || mallopt(M_TRIM_THRESHOLD, int(kTrimThreshold)) != 1) {
     s.reason = "mallopt refused a setting";
     return s;
   }
   s.applied = true;
   s.mmap_threshold = kMmapThreshold;
   s.trim_threshold = kTrimThreshold;
-  s.arenas = kArenas;
 #else
   s.reason = "not glibc";
 #endif
