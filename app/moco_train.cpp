@@ -5,7 +5,6 @@
 
 #include "analyze_cli.h"
 #include "api/config.h"
-#include "api/host_allocator.h"
 #include "cli_checks.h"
 #include "cli_errors.h"
 #include "download_cli.h"
@@ -15,7 +14,6 @@
 #include "train_cli.h"
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // first: malloc settings for every thread the program will start
   CLI::App app{"Train a MoCo model headless (MoCo Workbench)", "moco-train"};
   moco::TrainCommand cmd;
   std::string print_config;

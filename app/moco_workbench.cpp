@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-#include "api/host_allocator.h"
 #include "app_settings.h"
 #include "main_window.h"
 #include "screenshot_tour.h"
@@ -12,7 +11,6 @@
 #include "style.h"
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // first: malloc settings for every thread the program will start
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MoCo Workbench");
   QApplication::setApplicationName("moco-workbench");

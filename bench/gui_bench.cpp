@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "api/files.h"
-#include "api/host_allocator.h"
 #include "gui_bench_support.h"
 #include "main_window.h"
 #include "message_banner.h"
@@ -88,7 +87,6 @@ QString report(const char* scenario, const Probe& p, double seconds, int64_t ste
 }  // namespace
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // as the workbench's main does
   bench::offscreenWithoutDisplay();
   QApplication app(argc, argv);
   const auto runs = bench::benchSettings("gui_bench");

@@ -34,7 +34,6 @@
 #include <optional>
 
 #include "api/files.h"
-#include "api/host_allocator.h"
 #include "dataset_cache.h"
 #include "eval_monitor.h"
 #include "gui_bench_support.h"
@@ -99,7 +98,6 @@ double slope(const std::vector<std::pair<double, double>>& xy) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  moco::tune_host_allocator();  // as the workbench's main does
   bench::offscreenWithoutDisplay();
   TimedApplication app(argc, argv);
   const auto runs = bench::benchSettings("gui_soak");

@@ -5,24 +5,20 @@
 // See BENCHMARKS.md, "The host allocator".
 #pragma once
 
-#include <cstddef>
 #include <string>
 
 namespace moco {
 
 struct HostAllocatorSettings {
-  bool applied = false;          // false: not glibc, a sanitizer's allocator, or GLIBC_TUNABLES sets malloc itself
-  std::size_t mmap_threshold = 0;  // blocks at least this large get their own mapping
-  std::size_t trim_threshold = 0;  // free memory kept at the top of a heap before it is returned
-  std::string reason;            // why not applied
+  bool applied = false;  // false: not glibc, a sanitizer's allocator, or GLIBC_TUNABLES sets malloc itself
+  std::string reason;    // why not applied
 };
 
 // Applies the settings once per process (later calls return the first result): blocks up to 32 MiB
 // (glibc's largest threshold) come from the heaps, and up to 256 MiB of free heap is kept for the
 // next step instead of being returned, so a step's transient tensors are reused in place. The
-// programs' mains call it first, before other threads start; a trainer calls it too, for every
-// other program that trains (tests, benchmarks, workers). Torch-free: implemented in
-// core/runtime/host_allocator.cpp.
+// thresholds are process-wide, so the trainer's construction is the one place that calls it.
+// Torch-free: implemented in core/runtime/host_allocator.cpp.
 const HostAllocatorSettings& tune_host_allocator();
 
 }  // namespace moco

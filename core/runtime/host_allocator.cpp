@@ -1,5 +1,6 @@
 #include "api/host_allocator.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 
@@ -47,8 +48,6 @@ HostAllocatorSettings apply() {
     return s;
   }
   s.applied = true;
-  s.mmap_threshold = kMmapThreshold;
-  s.trim_threshold = kTrimThreshold;
 #else
   s.reason = "not glibc";
 #endif
